@@ -1,0 +1,20 @@
+package org.decoder4j.tensor;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The backward pass of one recorded operation: given dL/d(output), the gradients with respect to
+ * each input, in input order ({@code null} where an input needs none).
+ *
+ * <p>Implementations must not modify {@code gradOutput} in place, and must allocate their results
+ * through {@link MemoryScope#track(INDArray)} so that a training step releases them.
+ */
+@FunctionalInterface
+public interface Backward {
+
+    /**
+     * @param gradOutput dL/d(output), the shape of the output
+     * @return one gradient per input, each the shape of its input, or null entries
+     */
+    INDArray[] apply(INDArray gradOutput);
+}

@@ -1,0 +1,84 @@
+package org.decoder4j.tensor;
+
+import static org.decoder4j.tensor.MemoryScope.track;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The core of causal scaled dot-product attention for all heads at once:
+ * {@code softmax(Q·Kᵀ/√d + M)·V}, where M is 0 on and below the diagonal and −∞ above it, so that
+ * position t attends to positions 0…t only.
+ *
+ * <p>ND4J's fused attention ops accept key-padding masks only, so the core is two batched
+ * products, an additive mask and a softmax; the backward pass is written out below.
+ */
+public final class CausalAttentionOp {
+
+    private static final Map<String, INDArray> MASKS = new ConcurrentHashMap<>();
+
+    private CausalAttentionOp() {
+    }
+
+    /**
+     * @param q       queries {@code [B, H, T, D]}
+     * @param k       keys {@code [B, H, T, D]}
+     * @param v       values {@code [B, H, T, D]}
+     * @param dropout attention-weight dropout probability (0 in evaluation)
+     * @param rng     generator for the dropout mask; unused when {@code dropout == 0}
+     * @return the attended values {@code [B, H, T, D]}
+     */
+    public static Tensor apply(Tensor q, Tensor k, Tensor v, double dropout, Random rng) {
+        long[] s = q.shape();
+        if (s.length != 4 || !java.util.Arrays.equals(s, k.shape()) || !java.util.Arrays.equals(s, v.shape())) {
+            throw new IllegalArgumentException("attention needs q, k, v of one shape [B, H, T, D], got "
+                    + java.util.Arrays.toString(q.shape()) + ", " + java.util.Arrays.toString(k.shape())
+                    + ", " + java.util.Arrays.toString(v.shape()));
+        }
+        long t = s[2];
+        double scale = 1.0 / Math.sqrt(s[3]);
+        INDArray qv = q.value();
+        INDArray kv = k.value();
+        INDArray vv = v.value();
+
+        INDArray scores = MatMul.product(qv, false, kv, true);                 // (B, H, T, T)
+        scores.muli(scale).addi(causalMask(t, qv.dataType()));                 // mask broadcast over B, H
+        INDArray att = track(Nd4j.createUninitialized(scores.dataType(), scores.shape()));
+        Nd4j.exec(new SoftMax(scores, att, 3));                                // (B, H, T, T)
+        INDArray dropMask = dropout > 0 ? DropoutOp.mask(att.shape(), att, dropout, rng) : null;
+        INDArray attUsed = dropMask == null ? att : track(att.mul(dropMask));
+        INDArray y = MatMul.product(attUsed, false, vv, false);                // (B, H, T, D)
+
+        return Tensor.fromOp("causalAttention", y, dy -> {
+            INDArray dv = v.requiresGrad() ? MatMul.product(attUsed, true, dy, false) : null; // (B, H, T, D)
+            INDArray datt = MatMul.product(dy, false, vv, true);                // (B, H, T, T)
+            if (dropMask != null) {
+                datt.muli(dropMask);
+            }
+            // softmax backward: ds = a ⊙ (da − Σ_j da_j·a_j)
+            INDArray rowDot = track(datt.mul(att).sum(true, 3));               // (B, H, T, 1)
+            INDArray ds = datt.subi(rowDot).muli(att).muli(scale);              // (B, H, T, T)
+            INDArray dq = q.requiresGrad() ? MatMul.product(ds, false, kv, false) : null;  // (B, H, T, D)
+            INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qv, false) : null;   // (B, H, T, D)
+            return new INDArray[] {dq, dk, dv};
+        }, q, k, v);
+    }
+
+    /** {@code [T, T]}: 0 where key ≤ query, −∞ above the diagonal. Cached per size and type. */
+    static INDArray causalMask(long t, DataType type) {
+        return MASKS.computeIfAbsent(t + ":" + type, key -> {
+            double[] values = new double[(int) (t * t)];
+            for (int row = 0; row < t; row++) {
+                for (int col = row + 1; col < t; col++) {
+                    values[(int) (row * t + col)] = Double.NEGATIVE_INFINITY;
+                }
+            }
+            return Nd4j.createFromArray(values).reshape(t, t).castTo(type);
+        });
+    }
+}

@@ -1,0 +1,94 @@
+package org.decoder4j.tensor;
+
+import static org.decoder4j.tensor.MemoryScope.track;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Softmax cross-entropy between rows of logits and integer class targets, averaged over the
+ * targets that are not {@code ignoreIndex}, as {@code torch.nn.functional.cross_entropy} with
+ * {@code reduction="mean"}. With no counted target the result is NaN, as in PyTorch.
+ *
+ * <p>The target log-probabilities are gathered from the flattened {@code [N·V]} array and the
+ * gradient {@code softmax − onehot} is formed with one scatter, so no {@code [N, V]} one-hot is
+ * ever built (that matters at GPT-2's 50,257-token vocabulary).
+ */
+public final class CrossEntropyOp {
+
+    private CrossEntropyOp() {
+    }
+
+    /**
+     * @param logits      {@code [N, V]} unnormalised scores
+     * @param targets     {@code [N]} (or any shape with N elements) integer class ids
+     * @param ignoreIndex a target value that contributes neither loss nor gradient (PyTorch uses −100)
+     * @return the mean loss, shape {@code []}
+     */
+    public static Tensor apply(Tensor logits, INDArray targets, long ignoreIndex) {
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException("cross-entropy needs logits [N, V], got rank " + logits.rank());
+        }
+        long n = logits.shape()[0];
+        long vocab = logits.shape()[1];
+        if (targets.length() != n) {
+            throw new IllegalArgumentException("cross-entropy got " + n + " rows of logits but "
+                    + targets.length() + " targets");
+        }
+        long[] ids = targets.reshape(n).toLongVector();
+        long[] flat = new long[(int) n];                                         // row·V + target
+        double[] weight = new double[(int) n];                                   // 1 counted, 0 ignored
+        long counted = 0;
+        for (int i = 0; i < n; i++) {
+            long id = ids[i];
+            if (id == ignoreIndex) {
+                flat[i] = (long) i * vocab;
+                continue;
+            }
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("target " + id + " at position " + i
+                        + " is outside the vocabulary [0, " + vocab + ")");
+            }
+            flat[i] = (long) i * vocab + id;
+            weight[i] = 1.0;
+            counted++;
+        }
+        DataType type = logits.dataType();
+        INDArray x = logits.value();
+        INDArray logp = track(Nd4j.exec(new LogSoftMax(x, 1))[0]);              // (N, V)
+        INDArray index = track(Nd4j.createFromArray(flat));
+        INDArray w = track(Nd4j.createFromArray(weight).castTo(type));          // (N)
+        INDArray picked = gather(logp.reshape(n * vocab), index);               // (N)
+        double total = counted == 0 ? Double.NaN : -picked.mul(w).sumNumber().doubleValue() / counted;
+        INDArray loss = Nd4j.scalar(type, total);
+        final long count = counted;
+
+        return Tensor.fromOp("crossEntropy", loss, g -> {
+            double scale = g.getDouble(0) / count;
+            // dlogits = (softmax − onehot) · w · g / count, row by row
+            INDArray dx = Transforms.exp(logp, true);                           // (N, V) softmax
+            track(dx);
+            dx.muliColumnVector(w.mul(scale).reshape(n, 1));
+            INDArray updates = track(w.mul(-scale)).reshape(n, 1);              // (N, 1)
+            Nd4j.exec(DynamicCustomOp.builder("scatter_add")
+                    .addInputs(dx.reshape(n * vocab, 1), index, updates)
+                    .addOutputs(dx.reshape(n * vocab, 1))
+                    .build());
+            return new INDArray[] {dx};
+        }, logits);
+    }
+
+    private static INDArray gather(INDArray values, INDArray index) {
+        INDArray out = track(Nd4j.createUninitialized(values.dataType(), index.length()));
+        Nd4j.exec(DynamicCustomOp.builder("gather")
+                .addInputs(values, index)
+                .addOutputs(out)
+                .addIntegerArguments(0)
+                .build());
+        return out;
+    }
+}

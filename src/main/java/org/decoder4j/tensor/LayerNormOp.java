@@ -1,0 +1,66 @@
+package org.decoder4j.tensor;
+
+import static org.decoder4j.tensor.MemoryScope.track;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Layer normalisation over the last axis with learned gain and bias, as
+ * {@code torch.nn.functional.layer_norm}: {@code y = (x − μ) / √(σ² + ε) · γ + β} with the biased
+ * variance. ND4J's own {@code layer_norm} has no ε, so the op is composed from native elementwise
+ * and reduction ops.
+ */
+public final class LayerNormOp {
+
+    private LayerNormOp() {
+    }
+
+    /**
+     * @param x       input {@code [..., C]}
+     * @param gain    γ {@code [C]}
+     * @param bias    β {@code [C]}
+     * @param epsilon ε added to the variance
+     * @return normalised {@code [..., C]}
+     */
+    public static Tensor apply(Tensor x, Tensor gain, Tensor bias, double epsilon) {
+        long[] shape = x.shape();
+        long c = shape[shape.length - 1];
+        if (gain.value().length() != c || bias.value().length() != c) {
+            throw new IllegalArgumentException("layer norm over " + c + " channels got gain of "
+                    + gain.value().length() + " and bias of " + bias.value().length());
+        }
+        INDArray x2 = x.value().reshape('c', x.value().length() / c, c);        // (N, C)
+        INDArray g = gain.value().reshape(c);
+        INDArray b = bias.value().reshape(c);
+        INDArray mean = track(x2.mean(true, 1));                                // (N, 1)
+        INDArray centered = track(x2.subColumnVector(mean));                    // (N, C)
+        INDArray variance = track(centered.mul(centered).mean(true, 1));        // (N, 1)
+        INDArray rstd = track(Transforms.pow(variance.addi(epsilon), -0.5, false)); // (N, 1)
+        INDArray xhat = centered.muliColumnVector(rstd);                       // (N, C), reuses centered
+        INDArray y = xhat.mulRowVector(g).addiRowVector(b);                     // (N, C)
+
+        return Tensor.fromOp("layerNorm", y.reshape('c', shape), dy -> {
+            INDArray dy2 = dy.reshape('c', xhat.rows(), c);                      // (N, C)
+            INDArray dgain = null;
+            INDArray dbias = null;
+            if (gain.requiresGrad()) {
+                dgain = track(dy2.mul(xhat).sum(0)).reshape(gain.shape());     // (C)
+            }
+            if (bias.requiresGrad()) {
+                dbias = track(dy2.sum(0)).reshape(bias.shape());               // (C)
+            }
+            INDArray dx = null;
+            if (x.requiresGrad()) {
+                // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), with dx̂ = dy · γ
+                INDArray dxhat = track(dy2.mulRowVector(g));                    // (N, C)
+                INDArray meanDxhat = track(dxhat.mean(true, 1));                 // (N, 1)
+                INDArray meanDxhatXhat = track(dxhat.mul(xhat).mean(true, 1));   // (N, 1)
+                dx = track(xhat.mulColumnVector(meanDxhatXhat));
+                dx.rsubi(dxhat).subiColumnVector(meanDxhat).muliColumnVector(rstd);
+                dx = dx.reshape('c', shape);
+            }
+            return new INDArray[] {dx, dgain, dbias};
+        }, x, gain, bias);
+    }
+}

@@ -1,0 +1,73 @@
+package org.decoder4j.tensor;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Matrix products op(A)·op(B) over the last two axes, with their gradients.
+ *
+ * <p>2-D products go straight to BLAS gemm; batched products ({@code [..., M, K]}) use ND4J's
+ * {@code matmul} custom op. Transposes are flags to the kernel, never materialised copies.
+ */
+final class MatMul {
+
+    private MatMul() {
+    }
+
+    /** C = op(a)·op(b), a new C-ordered array tracked by the current scope. */
+    static INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
+        int r = a.rank();
+        if (r < 2 || b.rank() != r) {
+            throw new IllegalArgumentException("matmul needs two arrays of equal rank >= 2, got shapes "
+                    + java.util.Arrays.toString(a.shape()) + " and " + java.util.Arrays.toString(b.shape()));
+        }
+        long m = a.size(transA ? r - 1 : r - 2);
+        long k = a.size(transA ? r - 2 : r - 1);
+        long kb = b.size(transB ? r - 1 : r - 2);
+        long n = b.size(transB ? r - 2 : r - 1);
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul inner dimensions differ: " + java.util.Arrays.toString(a.shape())
+                    + (transA ? "ᵀ" : "") + " · " + java.util.Arrays.toString(b.shape()) + (transB ? "ᵀ" : ""));
+        }
+        long[] shape = a.shape().clone();
+        for (int i = 0; i < r - 2; i++) {
+            if (a.size(i) != b.size(i)) {
+                throw new IllegalArgumentException("matmul batch dimensions differ: "
+                        + java.util.Arrays.toString(a.shape()) + " and " + java.util.Arrays.toString(b.shape()));
+            }
+        }
+        shape[r - 2] = m;
+        shape[r - 1] = n;
+        INDArray c = MemoryScope.track(Nd4j.createUninitialized(a.dataType(), shape));
+        Nd4j.exec(DynamicCustomOp.builder("matmul")
+                .addInputs(a, b)
+                .addOutputs(c)
+                .addIntegerArguments(transA ? 1 : 0, transB ? 1 : 0)
+                .build());
+        return c;
+    }
+
+    /**
+     * Gradients of C = op(A)·op(B).
+     *
+     * <pre>
+     * C = A·B     dA = dC·Bᵀ    dB = Aᵀ·dC
+     * C = A·Bᵀ    dA = dC·B     dB = dCᵀ·A
+     * C = Aᵀ·B    dA = B·dCᵀ    dB = A·dC
+     * C = Aᵀ·Bᵀ   dA = Bᵀ·dCᵀ   dB = dCᵀ·Aᵀ
+     * </pre>
+     */
+    static INDArray[] backward(INDArray dc, INDArray a, boolean transA, INDArray b, boolean transB,
+                               boolean needA, boolean needB) {
+        INDArray da = null;
+        INDArray db = null;
+        if (needA) {
+            da = transA ? product(b, transB, dc, true) : product(dc, false, b, !transB);
+        }
+        if (needB) {
+            db = transB ? product(dc, true, a, transA) : product(a, !transA, dc, false);
+        }
+        return new INDArray[] {da, db};
+    }
+}

@@ -1,0 +1,426 @@
+package org.decoder4j.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * An ND4J array with reverse-mode automatic differentiation.
+ *
+ * <p>A tensor is either a leaf (a constant, or a trainable parameter whose {@link #grad()}
+ * accumulates across {@link #backward()} calls until {@link #zeroGrad()}) or the result of an
+ * operation, which remembers its inputs and its {@link Backward} function. Calling
+ * {@link #backward()} on a scalar walks the recorded graph in reverse topological order.
+ *
+ * <pre>{@code
+ * Tensor w = Tensor.parameter(Nd4j.randn(DataType.FLOAT, 3, 2));
+ * Tensor x = Tensor.constant(Nd4j.ones(DataType.FLOAT, 4, 3));
+ * Tensor loss = x.matmul(w).mul(x.matmul(w)).mean();
+ * loss.backward();
+ * INDArray dw = w.grad();                      // [3, 2]
+ * }</pre>
+ *
+ * <p>Coarse operations (layer norm, GELU, causal attention, cross-entropy, embedding lookup,
+ * dropout) live in their own classes next to this one, each with its backward pass beside its
+ * forward pass.
+ */
+public final class Tensor {
+
+    private final INDArray value;
+    private final boolean requiresGrad;
+    private final String op;
+    private final Tensor[] inputs;
+    private final Backward backward;
+    private INDArray grad;
+
+    private Tensor(INDArray value, boolean requiresGrad, String op, Tensor[] inputs, Backward backward) {
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+        this.op = op;
+        this.inputs = inputs;
+        this.backward = backward;
+    }
+
+    /** A leaf that needs no gradient (inputs, masks, constants). */
+    public static Tensor constant(INDArray value) {
+        return new Tensor(value, false, "constant", new Tensor[0], null);
+    }
+
+    /** A trainable leaf: its gradient accumulates in {@link #grad()}. */
+    public static Tensor parameter(INDArray value) {
+        return new Tensor(value, true, "parameter", new Tensor[0], null);
+    }
+
+    /**
+     * Records the result of an operation. The value is tracked by the current {@link MemoryScope}.
+     * If gradients are disabled ({@link NoGrad}) or no input needs one, no graph is kept.
+     *
+     * @param op       a short name for error messages and debugging
+     * @param value    the operation's output
+     * @param backward gradients of the inputs given the gradient of the output
+     * @param inputs   the operation's inputs, in the order {@code backward} returns gradients
+     */
+    public static Tensor fromOp(String op, INDArray value, Backward backward, Tensor... inputs) {
+        MemoryScope.track(value);
+        boolean needs = false;
+        if (NoGrad.isGradEnabled()) {
+            for (Tensor input : inputs) {
+                needs |= input.requiresGrad;
+            }
+        }
+        return needs
+                ? new Tensor(value, true, op, inputs, backward)
+                : new Tensor(value, false, op, new Tensor[0], null);
+    }
+
+    /** The array this tensor holds. */
+    public INDArray value() {
+        return value;
+    }
+
+    /** The accumulated gradient of a leaf parameter, or null before the first backward pass. */
+    public INDArray grad() {
+        return grad;
+    }
+
+    /** Whether a gradient flows to or through this tensor. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Whether this tensor is a leaf (no recorded producing operation). */
+    public boolean isLeaf() {
+        return backward == null;
+    }
+
+    /** Name of the operation that produced this tensor ("parameter" or "constant" for leaves). */
+    public String op() {
+        return op;
+    }
+
+    public long[] shape() {
+        return value.shape();
+    }
+
+    public DataType dataType() {
+        return value.dataType();
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return value.rank();
+    }
+
+    /** The single value of a one-element tensor. */
+    public double item() {
+        if (value.length() != 1) {
+            throw new IllegalStateException("item() needs a one-element tensor, shape is " + Arrays.toString(shape()));
+        }
+        return value.getDouble(0);
+    }
+
+    /** Sets an accumulated gradient to zero (keeps the buffer for the next step). */
+    public void zeroGrad() {
+        if (grad != null) {
+            grad.assign(0);
+        }
+    }
+
+    /** Replaces the gradient of a leaf (used by optimizers and loss scaling); null clears it. */
+    public void setGrad(INDArray newGrad) {
+        if (newGrad != null && !Arrays.equals(newGrad.shape(), value.shape())) {
+            throw new IllegalArgumentException("gradient shape " + Arrays.toString(newGrad.shape())
+                    + " does not match value shape " + Arrays.toString(value.shape()));
+        }
+        this.grad = newGrad;
+    }
+
+    // ------------------------------------------------------------------ autograd
+
+    /** Backpropagates from a one-element tensor (dL/dL = 1). */
+    public void backward() {
+        if (value.length() != 1) {
+            throw new IllegalStateException("backward() without a gradient needs a scalar, shape is "
+                    + Arrays.toString(shape()));
+        }
+        backward(MemoryScope.track(Nd4j.ones(value.dataType(), value.shape())));
+    }
+
+    /**
+     * Backpropagates a given output gradient through the recorded graph, accumulating into the
+     * gradients of leaf parameters.
+     */
+    public void backward(INDArray gradOutput) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward() on a tensor that does not require a gradient (op "
+                    + op + "): no parameter contributes to it, or it was computed under NoGrad");
+        }
+        List<Tensor> order = topologicalOrder();
+        Map<Tensor, INDArray> pending = new IdentityHashMap<>();
+        pending.put(this, gradOutput);
+        for (int n = order.size() - 1; n >= 0; n--) {
+            Tensor node = order.get(n);
+            INDArray g = pending.remove(node);
+            if (g == null) {
+                continue;
+            }
+            if (node.isLeaf()) {
+                node.accumulate(g);
+                continue;
+            }
+            INDArray[] inputGrads = node.backward.apply(g);
+            for (int i = 0; i < node.inputs.length; i++) {
+                Tensor input = node.inputs[i];
+                INDArray gi = inputGrads[i];
+                if (!input.requiresGrad || gi == null) {
+                    continue;
+                }
+                INDArray before = pending.get(input);
+                pending.put(input, before == null ? gi : MemoryScope.track(before.add(gi)));
+            }
+        }
+    }
+
+    private void accumulate(INDArray g) {
+        if (!Arrays.equals(g.shape(), value.shape())) {
+            throw new IllegalStateException("gradient of shape " + Arrays.toString(g.shape())
+                    + " for a parameter of shape " + Arrays.toString(value.shape()));
+        }
+        if (grad == null) {
+            grad = g.dup(); // untracked: a parameter's gradient buffer outlives the step
+        } else {
+            grad.addi(g);
+        }
+    }
+
+    /** Nodes that need a gradient, each after all of its inputs. */
+    private List<Tensor> topologicalOrder() {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {this, 0});
+        visited.put(this, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor node = (Tensor) frame[0];
+            int next = (Integer) frame[1];
+            if (next < node.inputs.length) {
+                frame[1] = next + 1;
+                Tensor child = node.inputs[next];
+                if (child.requiresGrad && visited.put(child, Boolean.TRUE) == null) {
+                    stack.push(new Object[] {child, 0});
+                }
+            } else {
+                stack.pop();
+                order.add(node);
+            }
+        }
+        return order;
+    }
+
+    // ------------------------------------------------------------------ arithmetic
+
+    /** Elementwise sum with numpy broadcasting. */
+    public Tensor add(Tensor other) {
+        long[] a = shape();
+        long[] b = other.shape();
+        return fromOp("add", value.add(other.value),
+                g -> new INDArray[] {BroadcastReduction.reduceTo(g, a), BroadcastReduction.reduceTo(g, b)},
+                this, other);
+    }
+
+    /** Elementwise difference with numpy broadcasting. */
+    public Tensor sub(Tensor other) {
+        long[] a = shape();
+        long[] b = other.shape();
+        return fromOp("sub", value.sub(other.value),
+                g -> new INDArray[] {
+                    BroadcastReduction.reduceTo(g, a),
+                    BroadcastReduction.reduceTo(MemoryScope.track(g.neg()), b)},
+                this, other);
+    }
+
+    /** Elementwise product with numpy broadcasting. */
+    public Tensor mul(Tensor other) {
+        INDArray x = value;
+        INDArray y = other.value;
+        return fromOp("mul", x.mul(y),
+                g -> new INDArray[] {
+                    requiresGrad ? BroadcastReduction.reduceTo(MemoryScope.track(g.mul(y)), x.shape()) : null,
+                    other.requiresGrad ? BroadcastReduction.reduceTo(MemoryScope.track(g.mul(x)), y.shape()) : null},
+                this, other);
+    }
+
+    /** Multiplies by a constant. */
+    public Tensor scale(double factor) {
+        return fromOp("scale", value.mul(factor),
+                g -> new INDArray[] {MemoryScope.track(g.mul(factor))}, this);
+    }
+
+    /** Adds a constant. */
+    public Tensor addScalar(double constant) {
+        return fromOp("addScalar", value.add(constant), g -> new INDArray[] {g}, this);
+    }
+
+    /** Elementwise negation. */
+    public Tensor neg() {
+        return scale(-1.0);
+    }
+
+    /** Elementwise e^x. */
+    public Tensor exp() {
+        INDArray y = Transforms.exp(value, true);
+        return fromOp("exp", y, g -> new INDArray[] {MemoryScope.track(g.mul(y))}, this);
+    }
+
+    /** Elementwise natural logarithm. */
+    public Tensor log() {
+        INDArray x = value;
+        return fromOp("log", Transforms.log(x, true), g -> new INDArray[] {MemoryScope.track(g.div(x))}, this);
+    }
+
+    /** Sum of all elements, a scalar of shape []. */
+    public Tensor sum() {
+        long[] s = shape();
+        return fromOp("sum", value.sum(),
+                g -> new INDArray[] {MemoryScope.track(Nd4j.valueArrayOf(s, g.getDouble(0), g.dataType()))}, this);
+    }
+
+    /** Mean of all elements, a scalar of shape []. */
+    public Tensor mean() {
+        long[] s = shape();
+        long n = value.length();
+        return fromOp("mean", value.mean(),
+                g -> new INDArray[] {MemoryScope.track(Nd4j.valueArrayOf(s, g.getDouble(0) / n, g.dataType()))}, this);
+    }
+
+    /** Sum over the given axes, keeping them as size 1 when {@code keepDims}. */
+    public Tensor sum(boolean keepDims, int... axes) {
+        long[] s = shape();
+        INDArray y = value.sum(keepDims, axes);
+        long[] kept = s.clone();
+        for (int axis : axes) {
+            kept[axis < 0 ? axis + s.length : axis] = 1;
+        }
+        return fromOp("sumAxes", y,
+                g -> new INDArray[] {MemoryScope.track(g.reshape(kept).add(Nd4j.zeros(g.dataType(), s)))}, this);
+    }
+
+    // ------------------------------------------------------------------ matrix products
+
+    /**
+     * Matrix product: 2-D {@code [M,K]·[K,N]}, or batched over equal leading dimensions
+     * ({@code [..., M, K]·[..., K, N]}). No broadcasting of batch dimensions.
+     */
+    public Tensor matmul(Tensor other) {
+        return matmul(other, false, false);
+    }
+
+    /** Matrix product of op(this)·op(other), where op transposes the last two axes when asked. */
+    public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
+        INDArray a = value;
+        INDArray b = other.value;
+        INDArray c = MatMul.product(a, transposeThis, b, transposeOther);
+        return fromOp("matmul", c, g -> MatMul.backward(g, a, transposeThis, b, transposeOther,
+                requiresGrad, other.requiresGrad), this, other);
+    }
+
+    // ------------------------------------------------------------------ shape
+
+    /** Same elements in a new shape (C order). */
+    public Tensor reshape(long... newShape) {
+        long[] old = shape();
+        INDArray src = value.ordering() == 'c' ? value : value.dup('c');
+        return fromOp("reshape", src.reshape('c', newShape), g -> new INDArray[] {g.reshape('c', old)}, this);
+    }
+
+    /** Reorders axes; the result is a contiguous copy so that later products run fast. */
+    public Tensor permute(int... axes) {
+        int[] inverse = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            inverse[axes[i]] = i;
+        }
+        return fromOp("permute", value.permute(axes).dup('c'),
+                g -> new INDArray[] {MemoryScope.track(g.permute(inverse).dup('c'))}, this);
+    }
+
+    /** Swaps two axes. */
+    public Tensor transpose(int axisA, int axisB) {
+        int[] axes = new int[rank()];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        axes[axisA] = axisB;
+        axes[axisB] = axisA;
+        return permute(axes);
+    }
+
+    /** The slice {@code [start, start+length)} along one axis, as a copy. */
+    public Tensor narrow(int axis, long start, long length) {
+        long[] s = shape();
+        INDArrayIndex[] index = sliceIndex(s.length, axis, start, length);
+        return fromOp("narrow", value.get(index).dup('c'), g -> {
+            INDArray full = MemoryScope.track(Nd4j.zeros(g.dataType(), s));
+            full.get(index).assign(g);
+            return new INDArray[] {full};
+        }, this);
+    }
+
+    /** Splits along one axis into pieces of the given sizes. */
+    public Tensor[] split(int axis, long... sizes) {
+        Tensor[] pieces = new Tensor[sizes.length];
+        long start = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            pieces[i] = narrow(axis, start, sizes[i]);
+            start += sizes[i];
+        }
+        if (start != shape()[axis]) {
+            throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not add up to "
+                    + shape()[axis] + " along axis " + axis);
+        }
+        return pieces;
+    }
+
+    /** Joins tensors along an axis; all other dimensions must agree. */
+    public static Tensor concat(int axis, Tensor... parts) {
+        INDArray[] values = new INDArray[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            values[i] = parts[i].value;
+        }
+        INDArray joined = Nd4j.concat(axis, values);
+        return fromOp("concat", joined, g -> {
+            INDArray[] grads = new INDArray[parts.length];
+            long start = 0;
+            for (int i = 0; i < parts.length; i++) {
+                long len = parts[i].shape()[axis];
+                grads[i] = MemoryScope.track(g.get(sliceIndex(g.rank(), axis, start, len)).dup('c'));
+                start += len;
+            }
+            return grads;
+        }, parts);
+    }
+
+    private static INDArrayIndex[] sliceIndex(int rank, int axis, long start, long length) {
+        INDArrayIndex[] index = new INDArrayIndex[rank];
+        for (int i = 0; i < rank; i++) {
+            index[i] = i == axis ? NDArrayIndex.interval(start, start + length) : NDArrayIndex.all();
+        }
+        return index;
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor(op=" + op + ", shape=" + Arrays.toString(shape()) + ", dtype=" + dataType()
+                + (requiresGrad ? ", requiresGrad" : "") + ")";
+    }
+}
