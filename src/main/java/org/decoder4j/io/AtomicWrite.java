@@ -1,0 +1,130 @@
+package org.decoder4j.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes a file so that readers see either the old content or the complete new one: the bytes
+ * go to a temporary file in the target's directory, which {@link #commit()} flushes to disk and
+ * renames over the target. Closing without committing deletes the temporary file and leaves the
+ * target untouched.
+ *
+ * <pre>{@code
+ * try (AtomicWrite out = AtomicWrite.to(Path.of("out/config.json"))) {
+ *     out.stream().write(json);
+ *     out.commit();
+ * }
+ * AtomicWrite.write(Path.of("out/notes.txt"), bytes);   // the same in one call
+ * }</pre>
+ */
+public final class AtomicWrite implements AutoCloseable {
+
+    private final Path target;
+    private final Path temporary;
+    private final FileChannel channel;
+    private boolean finished;
+
+    private AtomicWrite(Path target, Path temporary, FileChannel channel) {
+        this.target = target;
+        this.temporary = temporary;
+        this.channel = channel;
+    }
+
+    /**
+     * Starts writing {@code target}; its directory is created if missing.
+     *
+     * @throws IOException if the directory cannot be created or written to
+     */
+    public static AtomicWrite to(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        String base = "." + absolute.getFileName() + ".";
+        for (int attempt = 0; ; attempt++) {
+            Path temporary = dir.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE);
+                return new AtomicWrite(absolute, temporary, channel);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 16) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically. */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        try (AtomicWrite out = to(target)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.channel().write(buffer);
+            }
+            out.commit();
+        }
+    }
+
+    /** The file that {@link #commit()} will replace. */
+    public Path target() {
+        return target;
+    }
+
+    /** The channel to the temporary file. */
+    public FileChannel channel() {
+        return channel;
+    }
+
+    /** An output stream over {@link #channel()}; closing it is not needed (nor harmful before commit). */
+    public OutputStream stream() {
+        return Channels.newOutputStream(channel);
+    }
+
+    /** Flushes the temporary file to disk and renames it over the target. */
+    public void commit() throws IOException {
+        if (finished) {
+            throw new IllegalStateException("already committed or closed: " + target);
+        }
+        finished = true;
+        try {
+            if (channel.isOpen()) {
+                channel.force(true);
+                channel.close();
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+
+    /** Discards the temporary file unless {@link #commit()} succeeded. */
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            channel.close();
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove temporary file " + temporary, e);
+        }
+    }
+}
