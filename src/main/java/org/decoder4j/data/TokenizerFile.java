@@ -1,0 +1,59 @@
+package org.decoder4j.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Reads a {@code tokenizer.json}, dispatching on its {@code "type"} field. A new kind of tokenizer
+ * is supported by adding its reader to {@link #READERS}.
+ */
+final class TokenizerFile {
+
+    /** Builds a tokenizer from the parsed file; throws IllegalArgumentException for bad content. */
+    interface Reader {
+        Tokenizer read(JsonNode root);
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Map<String, Reader> READERS = Map.of(
+            CharTokenizer.TYPE, CharTokenizer::fromJson);
+
+    private TokenizerFile() {
+    }
+
+    static Tokenizer read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no tokenizer file");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": a tokenizer file must hold a JSON object");
+        }
+        JsonNode type = root.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new IOException(file + ": missing string field \"type\" (one of " + READERS.keySet() + ")");
+        }
+        Reader reader = READERS.get(type.textValue());
+        if (reader == null) {
+            throw new IOException(file + ": unknown tokenizer type \"" + type.textValue() + "\" (known: "
+                    + READERS.keySet() + ")");
+        }
+        try {
+            return reader.read(root);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+}
