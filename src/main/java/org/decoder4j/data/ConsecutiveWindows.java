@@ -1,0 +1,90 @@
+package org.decoder4j.data;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Every consecutive non-overlapping window of the data, once, in order, for evaluation: window
+ * {@code i} has inputs {@code tokens[i·T, i·T+T)} and targets the same shifted by one; a
+ * remainder shorter than {@code T + 1} tokens is dropped. Windows come in batches of up to
+ * {@code B} rows, the last batch holding the rest.
+ *
+ * <pre>{@code
+ * for (Batch batch : new ConsecutiveWindows(val, 32, 64)) {
+ *     try (batch) {
+ *         total += lossSum(model, batch);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class ConsecutiveWindows implements Iterable<Batch> {
+
+    private final TokenDataset data;
+    private final int batchSize;
+    private final int contextLength;
+    private final long windowCount;
+
+    /**
+     * @throws IllegalArgumentException if a size is not positive or the data is shorter than {@code T + 1}
+     */
+    public ConsecutiveWindows(TokenDataset data, int batchSize, int contextLength) {
+        WindowArguments.check(data, batchSize, contextLength);
+        this.data = data;
+        this.batchSize = batchSize;
+        this.contextLength = contextLength;
+        this.windowCount = (data.size() - 1) / contextLength;
+    }
+
+    /** Number of windows, {@code floor((size - 1) / T)}. */
+    public long windowCount() {
+        return windowCount;
+    }
+
+    /** Number of batches, {@code ceil(windowCount / B)}. */
+    public long batchCount() {
+        return (windowCount + batchSize - 1) / batchSize;
+    }
+
+    /** Number of target tokens over all windows, {@code windowCount · T}. */
+    public long tokenCount() {
+        return windowCount * contextLength;
+    }
+
+    /**
+     * Batch {@code index} of {@link #batchCount()}: windows {@code [index·B, min(index·B + B, windowCount))}.
+     *
+     * @throws IndexOutOfBoundsException if there is no such batch
+     */
+    public Batch batch(long index) {
+        if (index < 0 || index >= batchCount()) {
+            throw new IndexOutOfBoundsException("batch " + index + " outside [0, " + batchCount() + ")");
+        }
+        long first = index * batchSize;
+        int rows = (int) Math.min(batchSize, windowCount - first);
+        long[] starts = new long[rows];
+        for (int b = 0; b < rows; b++) {
+            starts[b] = (first + b) * contextLength;
+        }
+        return Batch.ofWindows(data, starts, contextLength);
+    }
+
+    @Override
+    public Iterator<Batch> iterator() {
+        return new Iterator<>() {
+            private long next;
+
+            @Override
+            public boolean hasNext() {
+                return next < batchCount();
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("all " + batchCount() + " batches were returned");
+                }
+                return batch(next++);
+            }
+        };
+    }
+}
