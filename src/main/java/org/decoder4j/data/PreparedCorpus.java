@@ -1,0 +1,36 @@
+package org.decoder4j.data;
+
+import java.nio.file.Path;
+
+/**
+ * What {@link CharCorpusPreparation} wrote: the directory with {@code train.bin}, {@code val.bin}
+ * and {@code tokenizer.json}, and the counts.
+ *
+ * <pre>{@code
+ * PreparedCorpus c = CharCorpusPreparation.prepare(input, Path.of("data"));
+ * TokenDataset train = TokenDataset.open(c.trainFile());
+ * }</pre>
+ *
+ * @param directory where the files are
+ * @param vocabSize distinct characters (65 for Tiny Shakespeare)
+ * @param characters characters (code points) in the input
+ * @param trainTokens tokens in {@code train.bin}
+ * @param valTokens tokens in {@code val.bin}
+ */
+public record PreparedCorpus(Path directory, int vocabSize, long characters, long trainTokens, long valTokens) {
+
+    /** {@code train.bin} in {@link #directory()}. */
+    public Path trainFile() {
+        return directory.resolve(CharCorpusPreparation.TRAIN_FILE);
+    }
+
+    /** {@code val.bin} in {@link #directory()}. */
+    public Path valFile() {
+        return directory.resolve(CharCorpusPreparation.VAL_FILE);
+    }
+
+    /** {@code tokenizer.json} in {@link #directory()}. */
+    public Path tokenizerFile() {
+        return directory.resolve(Tokenizer.FILE_NAME);
+    }
+}
