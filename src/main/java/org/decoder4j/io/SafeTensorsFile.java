@@ -20,9 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <pre>{@code
  * try (SafeTensorsFile file = SafeTensors.open(Path.of("out/final/model.safetensors"))) {
- *     for (TensorInfo t : file.tensors()) {
- *         System.out.println(t);                          // "wte.weight F32[65, 128] @[0, 33280)"
- *     }
+ *     TensorInfo first = file.tensors().get(0);          // e.g. "wte.weight F32[65, 128] @[0, 33280)"
  *     INDArray wte = file.load("wte.weight");
  *     String format = file.metadata().get("format");      // "pt" for files saved by PyTorch
  * }
