@@ -1,0 +1,75 @@
+package org.decoder4j.nn;
+
+import org.decoder4j.tensor.CausalAttentionOp;
+import org.decoder4j.tensor.Tensor;
+import org.nd4j.linalg.api.rng.Random;
+
+/**
+ * Multi-head causal self-attention with explicit query, key, value and output projections:
+ * {@code Q = X·W_Qᵀ, K = X·W_Kᵀ, V = X·W_Vᵀ}, per head {@code softmax(Q·Kᵀ/√d + causal mask)·V},
+ * heads concatenated, then {@code W_O}.
+ *
+ * <pre>{@code
+ * CausalSelfAttention attn = new CausalSelfAttention(config, init, rng);
+ * Tensor y = attn.forward(x);           // [B, T, C] -> [B, T, C]
+ * }</pre>
+ */
+public final class CausalSelfAttention extends Module {
+
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
+    private final Linear proj;
+    private final Dropout residualDropout;
+    private final double attentionDropout;
+    private final Random random;
+    private final int heads;
+
+    public CausalSelfAttention(GPTConfig config, Initializer init, Random random) {
+        long c = config.embeddingSize();
+        this.heads = config.heads();
+        this.query = registerModule("query", new Linear(c, c, init, 0.02));
+        this.key = registerModule("key", new Linear(c, c, init, 0.02));
+        this.value = registerModule("value", new Linear(c, c, init, 0.02));
+        this.proj = registerModule("proj", new Linear(c, c, init, config.residualProjectionStd()));
+        this.residualDropout = registerModule("resid_dropout", new Dropout(config.dropout(), random));
+        this.attentionDropout = config.dropout();
+        this.random = random;
+    }
+
+    /** x {@code [B, T, C]} to {@code [B, T, C]}. */
+    public Tensor forward(Tensor x) {
+        long[] s = x.shape();
+        long b = s[0];
+        long t = s[1];
+        long c = s[2];
+        long d = c / heads;
+        Tensor q = splitHeads(query.forward(x), b, t, d);                       // (B, H, T, D)
+        Tensor k = splitHeads(key.forward(x), b, t, d);                         // (B, H, T, D)
+        Tensor v = splitHeads(value.forward(x), b, t, d);                       // (B, H, T, D)
+        double p = isTraining() ? attentionDropout : 0.0;
+        Tensor y = CausalAttentionOp.apply(q, k, v, p, random);                // (B, H, T, D)
+        y = y.permute(0, 2, 1, 3).reshape(b, t, c);                             // (B, T, C) heads side by side
+        return residualDropout.forward(proj.forward(y));
+    }
+
+    private Tensor splitHeads(Tensor x, long b, long t, long d) {
+        return x.reshape(b, t, heads, d).permute(0, 2, 1, 3);                   // (B, T, C) -> (B, H, T, D)
+    }
+
+    public Linear query() {
+        return query;
+    }
+
+    public Linear key() {
+        return key;
+    }
+
+    public Linear value() {
+        return value;
+    }
+
+    public Linear proj() {
+        return proj;
+    }
+}

@@ -1,0 +1,34 @@
+package org.decoder4j.nn;
+
+import org.decoder4j.tensor.Tensor;
+import org.nd4j.linalg.api.rng.Random;
+
+/**
+ * One pre-layer-norm transformer block, as GPT-2:
+ * {@code x = x + attn(ln_1(x)); x = x + mlp(ln_2(x))}.
+ *
+ * <pre>{@code
+ * DecoderBlock block = new DecoderBlock(config, init, rng);
+ * Tensor y = block.forward(x);          // [B, T, C] -> [B, T, C]
+ * }</pre>
+ */
+public final class DecoderBlock extends Module {
+
+    private final LayerNorm ln1;
+    private final CausalSelfAttention attn;
+    private final LayerNorm ln2;
+    private final FeedForward mlp;
+
+    public DecoderBlock(GPTConfig config, Initializer init, Random random) {
+        long c = config.embeddingSize();
+        this.ln1 = registerModule("ln_1", new LayerNorm(c, config.layerNormEpsilon(), init));
+        this.attn = registerModule("attn", new CausalSelfAttention(config, init, random));
+        this.ln2 = registerModule("ln_2", new LayerNorm(c, config.layerNormEpsilon(), init));
+        this.mlp = registerModule("mlp", new FeedForward(config, init, random));
+    }
+
+    public Tensor forward(Tensor x) {
+        x = x.add(attn.forward(ln1.forward(x)));                               // (B, T, C)
+        return x.add(mlp.forward(ln2.forward(x)));                              // (B, T, C)
+    }
+}

@@ -1,0 +1,218 @@
+package org.decoder4j.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.decoder4j.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A GPT-2-style decoder-only transformer: token and position embeddings, {@code layers}
+ * pre-layer-norm blocks of causal self-attention and a GELU feed-forward network, a final layer
+ * norm, and a language-model head tied to the token embedding.
+ *
+ * <pre>{@code
+ * GPT model = GPT.builder()
+ *         .vocabSize(65).contextLength(64)
+ *         .layers(4).heads(4).embeddingSize(128)
+ *         .dropout(0.0).seed(1337)
+ *         .build();
+ * Tensor logits = model.forward(ids);     // ids [B, T] -> logits [B, T, 65]
+ * }</pre>
+ *
+ * <p>Initialisation follows GPT-2: weights Normal(0, 0.02), the two projections that write into
+ * the residual stream Normal(0, 0.02/√(2·layers)), biases 0, layer-norm gains 1.
+ */
+public final class GPT extends Module {
+
+    private static final Map<Long, INDArray> POSITIONS = new ConcurrentHashMap<>();
+
+    private final GPTConfig config;
+    private final DataType dataType;
+    private final Embedding wte;
+    private final Embedding wpe;
+    private final Dropout drop;
+    private final List<DecoderBlock> blocks;
+    private final LayerNorm lnF;
+
+    /** Builds a freshly initialised model; {@code seed} fixes the weights and the dropout masks. */
+    public GPT(GPTConfig config, long seed, DataType dataType) {
+        this.config = config;
+        this.dataType = dataType;
+        Initializer init = new Initializer(seed, dataType);
+        Random dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
+        this.wte = registerModule("wte", new Embedding(config.vocabSize(), config.embeddingSize(), init));
+        this.wpe = registerModule("wpe", new Embedding(config.contextLength(), config.embeddingSize(), init));
+        this.drop = registerModule("drop", new Dropout(config.dropout(), dropoutRandom));
+        List<DecoderBlock> list = new ArrayList<>();
+        Blocks h = registerModule("h", new Blocks());
+        for (int i = 0; i < config.layers(); i++) {
+            list.add(h.add(new DecoderBlock(config, init, dropoutRandom)));
+        }
+        this.blocks = Collections.unmodifiableList(list);
+        this.lnF = registerModule("ln_f", new LayerNorm(config.embeddingSize(), config.layerNormEpsilon(), init));
+    }
+
+    /** The numbered list of blocks, so that their parameters are named {@code h.0.…}, {@code h.1.…}. */
+    private static final class Blocks extends Module {
+        private int count;
+
+        DecoderBlock add(DecoderBlock block) {
+            return registerModule(Integer.toString(count++), block);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Next-token logits for every position.
+     *
+     * @param ids token ids {@code [B, T]} (any integer type), T ≤ context length
+     * @return logits {@code [B, T, vocabSize]}
+     */
+    public Tensor forward(INDArray ids) {
+        if (ids.rank() != 2) {
+            throw new IllegalArgumentException("GPT.forward needs token ids [B, T], got shape "
+                    + java.util.Arrays.toString(ids.shape()));
+        }
+        long b = ids.size(0);
+        long t = ids.size(1);
+        if (t > config.contextLength()) {
+            throw new IllegalArgumentException("sequence length " + t + " exceeds the model's context length "
+                    + config.contextLength());
+        }
+        long c = config.embeddingSize();
+        Tensor tok = wte.forward(ids);                                          // (B, T, C)
+        Tensor pos = wpe.forward(positions(t));                                 // (T, C)
+        Tensor x = drop.forward(tok.add(pos));                                  // (B, T, C)
+        for (DecoderBlock block : blocks) {
+            x = block.forward(x);                                               // (B, T, C)
+        }
+        x = lnF.forward(x);                                                     // (B, T, C)
+        Tensor logits = x.reshape(b * t, c).matmul(wte.weight(), false, true);  // (B·T, V), tied head
+        return logits.reshape(b, t, config.vocabSize());                        // (B, T, V)
+    }
+
+    private static INDArray positions(long t) {
+        return POSITIONS.computeIfAbsent(t, n -> Nd4j.arange(0, n).castTo(DataType.INT64));
+    }
+
+    /** Writes this model as a Hugging Face GPT-2 directory (config.json, model.safetensors). */
+    public void save(java.nio.file.Path dir) throws java.io.IOException {
+        HuggingFaceGpt2.save(this, dir);
+    }
+
+    /** Loads a Hugging Face GPT-2 directory (float32). */
+    public static GPT load(java.nio.file.Path dir) throws java.io.IOException {
+        return HuggingFaceGpt2.load(dir);
+    }
+
+    public GPTConfig config() {
+        return config;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** The token embedding, also the output head's weight. */
+    public Embedding tokenEmbedding() {
+        return wte;
+    }
+
+    public Embedding positionEmbedding() {
+        return wpe;
+    }
+
+    public List<DecoderBlock> blocks() {
+        return blocks;
+    }
+
+    /** Fluent construction of a {@link GPT}; defaults are the Shakespeare character recipe's. */
+    public static final class Builder {
+        private int vocabSize = 65;
+        private int contextLength = 64;
+        private int layers = 4;
+        private int heads = 4;
+        private int embeddingSize = 128;
+        private double dropout = 0.0;
+        private double layerNormEpsilon = 1e-5;
+        private Activation activation = Activation.GELU_TANH;
+        private long seed = 1337;
+        private DataType dataType = DataType.FLOAT;
+
+        private Builder() {
+        }
+
+        public Builder vocabSize(int v) {
+            this.vocabSize = v;
+            return this;
+        }
+
+        public Builder contextLength(int t) {
+            this.contextLength = t;
+            return this;
+        }
+
+        public Builder layers(int n) {
+            this.layers = n;
+            return this;
+        }
+
+        public Builder heads(int n) {
+            this.heads = n;
+            return this;
+        }
+
+        public Builder embeddingSize(int c) {
+            this.embeddingSize = c;
+            return this;
+        }
+
+        public Builder dropout(double p) {
+            this.dropout = p;
+            return this;
+        }
+
+        public Builder layerNormEpsilon(double eps) {
+            this.layerNormEpsilon = eps;
+            return this;
+        }
+
+        public Builder activation(Activation a) {
+            this.activation = a;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** FLOAT (default) for training; DOUBLE for numerical checks. */
+        public Builder dataType(DataType type) {
+            this.dataType = type;
+            return this;
+        }
+
+        /** Takes every shape field from a config. */
+        public Builder config(GPTConfig c) {
+            return vocabSize(c.vocabSize()).contextLength(c.contextLength()).layers(c.layers()).heads(c.heads())
+                    .embeddingSize(c.embeddingSize()).dropout(c.dropout()).layerNormEpsilon(c.layerNormEpsilon())
+                    .activation(c.activation());
+        }
+
+        public GPT build() {
+            GPTConfig config = new GPTConfig(vocabSize, contextLength, layers, heads, embeddingSize, dropout,
+                    layerNormEpsilon, activation);
+            return new GPT(config, seed, dataType);
+        }
+    }
+}

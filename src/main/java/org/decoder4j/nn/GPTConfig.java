@@ -1,0 +1,62 @@
+package org.decoder4j.nn;
+
+/**
+ * The shape of a GPT: vocabulary, context length, depth and width, regularisation.
+ *
+ * <pre>{@code
+ * GPTConfig config = new GPTConfig(65, 64, 4, 4, 128, 0.0, 1e-5, Activation.GELU_TANH);
+ * }</pre>
+ *
+ * @param vocabSize        number of token ids
+ * @param contextLength    maximum sequence length (GPT-2's {@code n_positions})
+ * @param layers           number of decoder blocks
+ * @param heads            attention heads per block; must divide {@code embeddingSize}
+ * @param embeddingSize    channels C
+ * @param dropout          dropout on embeddings, attention weights and residual branches
+ * @param layerNormEpsilon ε of every layer norm
+ * @param activation       the feed-forward activation
+ */
+public record GPTConfig(int vocabSize, int contextLength, int layers, int heads, int embeddingSize,
+                        double dropout, double layerNormEpsilon, Activation activation) {
+
+    public GPTConfig {
+        positive("vocabSize", vocabSize);
+        positive("contextLength", contextLength);
+        positive("layers", layers);
+        positive("heads", heads);
+        positive("embeddingSize", embeddingSize);
+        if (embeddingSize % heads != 0) {
+            throw new IllegalArgumentException("embeddingSize " + embeddingSize + " is not divisible by heads " + heads);
+        }
+        if (dropout < 0 || dropout >= 1) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (!(layerNormEpsilon > 0)) {
+            throw new IllegalArgumentException("layerNormEpsilon must be positive, got " + layerNormEpsilon);
+        }
+        if (activation == null) {
+            throw new IllegalArgumentException("activation is required");
+        }
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    /** Channels per head. */
+    public int headSize() {
+        return embeddingSize / heads;
+    }
+
+    /** GPT-2's scaled init for projections that write into the residual stream: 0.02/√(2·layers). */
+    public double residualProjectionStd() {
+        return 0.02 / Math.sqrt(2.0 * layers);
+    }
+
+    /** A copy with another dropout probability (for fine-tuning a loaded model). */
+    public GPTConfig withDropout(double p) {
+        return new GPTConfig(vocabSize, contextLength, layers, heads, embeddingSize, p, layerNormEpsilon, activation);
+    }
+}

@@ -1,0 +1,293 @@
+package org.decoder4j.nn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.decoder4j.io.AtomicWrite;
+import org.decoder4j.io.SafeTensors;
+import org.decoder4j.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and writes a {@link GPT} as a Hugging Face GPT-2 model directory: {@code config.json} and
+ * {@code model.safetensors} with GPT-2's tensor names. The fused {@code attn.c_attn} projection
+ * ({@code [C, 3C]}, Conv1D layout {@code [in, out]}) is split into this library's query, key and
+ * value layers, and every Conv1D weight is transposed to {@code [out, in]}.
+ *
+ * <pre>{@code
+ * GPT model = HuggingFaceGpt2.load(Path.of("gpt2"));        // also GPT.load(dir)
+ * HuggingFaceGpt2.save(model, Path.of("out/final"));        // also model.save(dir)
+ * }</pre>
+ *
+ * <p>Loading accepts names with or without the {@code transformer.} prefix, ignores the
+ * {@code attn.bias} / {@code attn.masked_bias} mask buffers, and accepts an {@code lm_head.weight}
+ * only if it equals {@code wte.weight} (the head is tied).
+ */
+public final class HuggingFaceGpt2 {
+
+    /** File names inside a model directory. */
+    public static final String CONFIG_FILE = "config.json";
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HuggingFaceGpt2.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HuggingFaceGpt2() {
+    }
+
+    // ------------------------------------------------------------------ directory
+
+    /** Writes {@code config.json} and {@code model.safetensors} (float32) into {@code dir}, each atomically. */
+    public static void save(GPT model, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        stateDict(model).forEach((name, value) -> tensors.put(name, value.castTo(DataType.FLOAT)));
+        SafeTensors.write(dir.resolve(WEIGHTS_FILE), tensors, Map.of("format", "pt"));
+        byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(configJson(model.config()))
+                .getBytes(StandardCharsets.UTF_8);
+        AtomicWrite.write(dir.resolve(CONFIG_FILE), json);
+    }
+
+    /** Loads a model directory as float32. */
+    public static GPT load(Path dir) throws IOException {
+        return load(dir, DataType.FLOAT);
+    }
+
+    /** Loads a model directory; weights are converted to {@code dataType}. */
+    public static GPT load(Path dir, DataType dataType) throws IOException {
+        GPTConfig config = readConfig(dir.resolve(CONFIG_FILE));
+        Path weights = dir.resolve(WEIGHTS_FILE);
+        if (!Files.isRegularFile(weights)) {
+            throw new NoSuchFileException(weights.toString(), null, "model directory has no " + WEIGHTS_FILE);
+        }
+        GPT model = new GPT(config, 0, dataType);
+        loadStateDict(model, SafeTensors.read(weights), weights.toString());
+        return model;
+    }
+
+    // ------------------------------------------------------------------ config.json
+
+    /** The Hugging Face GPT-2 {@code config.json} of a configuration. */
+    public static ObjectNode configJson(GPTConfig c) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("model_type", "gpt2");
+        node.putArray("architectures").add("GPT2LMHeadModel");
+        node.put("vocab_size", c.vocabSize());
+        node.put("n_positions", c.contextLength());
+        node.put("n_ctx", c.contextLength());
+        node.put("n_embd", c.embeddingSize());
+        node.put("n_head", c.heads());
+        node.put("n_layer", c.layers());
+        node.putNull("n_inner");
+        node.put("layer_norm_epsilon", c.layerNormEpsilon());
+        node.put("activation_function", c.activation().configName());
+        node.put("resid_pdrop", c.dropout());
+        node.put("embd_pdrop", c.dropout());
+        node.put("attn_pdrop", c.dropout());
+        node.put("initializer_range", 0.02);
+        node.put("tie_word_embeddings", true);
+        return node;
+    }
+
+    /** Reads a GPT-2 {@code config.json}; a key the library cannot honour fails with its name. */
+    public static GPTConfig readConfig(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "model directory has no " + CONFIG_FILE);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": expected a JSON object");
+        }
+        int vocab = requiredInt(root, file, "vocab_size");
+        int positions = root.has("n_positions") ? requiredInt(root, file, "n_positions") : requiredInt(root, file, "n_ctx");
+        int embd = requiredInt(root, file, "n_embd");
+        int heads = requiredInt(root, file, "n_head");
+        int layers = requiredInt(root, file, "n_layer");
+        JsonNode inner = root.get("n_inner");
+        if (inner != null && !inner.isNull() && inner.asLong() != 4L * embd) {
+            throw new IOException(file + ": n_inner " + inner + " is not supported (the feed-forward width is 4·n_embd = "
+                    + 4L * embd + ")");
+        }
+        JsonNode tie = root.get("tie_word_embeddings");
+        if (tie != null && !tie.asBoolean(true)) {
+            throw new IOException(file + ": tie_word_embeddings false is not supported (the head is tied to wte)");
+        }
+        double eps = root.path("layer_norm_epsilon").asDouble(1e-5);
+        String act = root.path("activation_function").asText("gelu_new");
+        Activation activation;
+        try {
+            activation = Activation.fromConfigName(act);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        double dropout = root.path("resid_pdrop").asDouble(0.0);
+        double embdDrop = root.path("embd_pdrop").asDouble(dropout);
+        double attnDrop = root.path("attn_pdrop").asDouble(dropout);
+        if (embdDrop != dropout || attnDrop != dropout) {
+            LOG.warn("{}: resid_pdrop {}, embd_pdrop {}, attn_pdrop {} differ; using {} for all", file, dropout,
+                    embdDrop, attnDrop, dropout);
+        }
+        try {
+            return new GPTConfig(vocab, positions, layers, heads, embd, dropout, eps, activation);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int requiredInt(JsonNode root, Path file, String key) throws IOException {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            throw new IOException(file + ": missing key \"" + key + "\"");
+        }
+        if (!n.canConvertToInt()) {
+            throw new IOException(file + ": key \"" + key + "\" must be an integer, got " + n);
+        }
+        return n.asInt();
+    }
+
+    // ------------------------------------------------------------------ weights
+
+    /** The model's weights under GPT-2's names and layouts (Conv1D weights as [in, out]), as copies. */
+    public static Map<String, INDArray> stateDict(GPT model) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        out.put("wte.weight", copy(model.tokenEmbedding().weight().value()));
+        out.put("wpe.weight", copy(model.positionEmbedding().weight().value()));
+        List<DecoderBlock> blocks = model.blocks();
+        for (int i = 0; i < blocks.size(); i++) {
+            Map<String, Tensor> p = blocks.get(i).namedParameters();
+            String h = "h." + i + ".";
+            out.put(h + "ln_1.weight", copy(p.get("ln_1.weight").value()));
+            out.put(h + "ln_1.bias", copy(p.get("ln_1.bias").value()));
+            out.put(h + "attn.c_attn.weight", copy(Nd4j.concat(1,
+                    p.get("attn.query.weight").value().transpose(),
+                    p.get("attn.key.weight").value().transpose(),
+                    p.get("attn.value.weight").value().transpose())));
+            out.put(h + "attn.c_attn.bias", copy(Nd4j.concat(0,
+                    p.get("attn.query.bias").value(), p.get("attn.key.bias").value(), p.get("attn.value.bias").value())));
+            out.put(h + "attn.c_proj.weight", copy(p.get("attn.proj.weight").value().transpose()));
+            out.put(h + "attn.c_proj.bias", copy(p.get("attn.proj.bias").value()));
+            out.put(h + "ln_2.weight", copy(p.get("ln_2.weight").value()));
+            out.put(h + "ln_2.bias", copy(p.get("ln_2.bias").value()));
+            out.put(h + "mlp.c_fc.weight", copy(p.get("mlp.fc.weight").value().transpose()));
+            out.put(h + "mlp.c_fc.bias", copy(p.get("mlp.fc.bias").value()));
+            out.put(h + "mlp.c_proj.weight", copy(p.get("mlp.proj.weight").value().transpose()));
+            out.put(h + "mlp.c_proj.bias", copy(p.get("mlp.proj.bias").value()));
+        }
+        Map<String, Tensor> top = model.namedParameters();
+        out.put("ln_f.weight", copy(top.get("ln_f.weight").value()));
+        out.put("ln_f.bias", copy(top.get("ln_f.bias").value()));
+        return out;
+    }
+
+    private static INDArray copy(INDArray a) {
+        return a.dup('c');
+    }
+
+    /**
+     * Copies GPT-2-named weights into a model of the matching shape.
+     *
+     * @param source names the origin in error messages (a file path)
+     * @throws IOException naming the tensor that is missing, unexpected or of the wrong shape
+     */
+    public static void loadStateDict(GPT model, Map<String, INDArray> tensors, String source) throws IOException {
+        Map<String, INDArray> byName = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+            String name = e.getKey().startsWith("transformer.") ? e.getKey().substring("transformer.".length()) : e.getKey();
+            if (name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias")) {
+                continue; // causal-mask buffers, not weights
+            }
+            byName.put(name, e.getValue());
+        }
+        INDArray head = byName.remove("lm_head.weight");
+        Set<String> unused = new LinkedHashSet<>(byName.keySet());
+        GPTConfig c = model.config();
+        long e = c.embeddingSize();
+
+        assign(model.tokenEmbedding().weight(), take(byName, unused, source, "wte.weight", c.vocabSize(), e), "wte.weight");
+        assign(model.positionEmbedding().weight(), take(byName, unused, source, "wpe.weight", c.contextLength(), e),
+                "wpe.weight");
+        List<DecoderBlock> blocks = model.blocks();
+        for (int i = 0; i < blocks.size(); i++) {
+            Map<String, Tensor> p = blocks.get(i).namedParameters();
+            String h = "h." + i + ".";
+            assign(p.get("ln_1.weight"), take(byName, unused, source, h + "ln_1.weight", e), h + "ln_1.weight");
+            assign(p.get("ln_1.bias"), take(byName, unused, source, h + "ln_1.bias", e), h + "ln_1.bias");
+            INDArray qkv = take(byName, unused, source, h + "attn.c_attn.weight", e, 3 * e);   // (C, 3C)
+            INDArray qkvBias = take(byName, unused, source, h + "attn.c_attn.bias", 3 * e);    // (3C)
+            String[] parts = {"query", "key", "value"};
+            for (int k = 0; k < 3; k++) {
+                INDArray w = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(k * e, (k + 1) * e)).transpose();
+                assign(p.get("attn." + parts[k] + ".weight"), w, h + "attn.c_attn.weight");
+                assign(p.get("attn." + parts[k] + ".bias"), qkvBias.get(NDArrayIndex.interval(k * e, (k + 1) * e)),
+                        h + "attn.c_attn.bias");
+            }
+            assign(p.get("attn.proj.weight"), take(byName, unused, source, h + "attn.c_proj.weight", e, e).transpose(),
+                    h + "attn.c_proj.weight");
+            assign(p.get("attn.proj.bias"), take(byName, unused, source, h + "attn.c_proj.bias", e), h + "attn.c_proj.bias");
+            assign(p.get("ln_2.weight"), take(byName, unused, source, h + "ln_2.weight", e), h + "ln_2.weight");
+            assign(p.get("ln_2.bias"), take(byName, unused, source, h + "ln_2.bias", e), h + "ln_2.bias");
+            assign(p.get("mlp.fc.weight"), take(byName, unused, source, h + "mlp.c_fc.weight", e, 4 * e).transpose(),
+                    h + "mlp.c_fc.weight");
+            assign(p.get("mlp.fc.bias"), take(byName, unused, source, h + "mlp.c_fc.bias", 4 * e), h + "mlp.c_fc.bias");
+            assign(p.get("mlp.proj.weight"), take(byName, unused, source, h + "mlp.c_proj.weight", 4 * e, e).transpose(),
+                    h + "mlp.c_proj.weight");
+            assign(p.get("mlp.proj.bias"), take(byName, unused, source, h + "mlp.c_proj.bias", e), h + "mlp.c_proj.bias");
+        }
+        Map<String, Tensor> top = model.namedParameters();
+        assign(top.get("ln_f.weight"), take(byName, unused, source, "ln_f.weight", e), "ln_f.weight");
+        assign(top.get("ln_f.bias"), take(byName, unused, source, "ln_f.bias", e), "ln_f.bias");
+        if (!unused.isEmpty()) {
+            throw new IOException(source + ": unexpected tensor(s) " + unused + " for a " + c.layers() + "-layer GPT-2");
+        }
+        if (head != null) {
+            INDArray wte = model.tokenEmbedding().weight().value();
+            if (!Arrays.equals(head.shape(), wte.shape())
+                    || !head.castTo(wte.dataType()).equalsWithEps(wte, 1e-6)) {
+                throw new IOException(source + ": lm_head.weight differs from wte.weight; an untied output head is not supported");
+            }
+        }
+    }
+
+    private static INDArray take(Map<String, INDArray> byName, Set<String> unused, String source, String name,
+                                 long... shape) throws IOException {
+        INDArray a = byName.get(name);
+        if (a == null) {
+            throw new IOException(source + ": missing tensor " + name);
+        }
+        if (!Arrays.equals(a.shape(), shape)) {
+            throw new IOException(source + ": tensor " + name + " has shape " + Arrays.toString(a.shape())
+                    + ", expected " + Arrays.toString(shape));
+        }
+        unused.remove(name);
+        return a;
+    }
+
+    private static void assign(Tensor parameter, INDArray source, String name) throws IOException {
+        if (!Arrays.equals(parameter.shape(), source.shape())) {
+            throw new IOException("tensor " + name + ": shape " + Arrays.toString(source.shape())
+                    + " does not fit parameter shape " + Arrays.toString(parameter.shape()));
+        }
+        parameter.value().assign(source.castTo(parameter.dataType()));
+    }
+}

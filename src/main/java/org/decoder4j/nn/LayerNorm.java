@@ -1,0 +1,29 @@
+package org.decoder4j.nn;
+
+import org.decoder4j.tensor.LayerNormOp;
+import org.decoder4j.tensor.Tensor;
+
+/**
+ * Layer normalisation over the last axis with gain (init 1) and bias (init 0).
+ *
+ * <pre>{@code
+ * LayerNorm ln = new LayerNorm(128, 1e-5, init);
+ * Tensor y = ln.forward(x);             // [..., 128]
+ * }</pre>
+ */
+public final class LayerNorm extends Module {
+
+    private final Tensor weight;
+    private final Tensor bias;
+    private final double epsilon;
+
+    public LayerNorm(long dim, double epsilon, Initializer init) {
+        this.weight = registerParameter("weight", init.ones(dim));
+        this.bias = registerParameter("bias", init.zeros(dim));
+        this.epsilon = epsilon;
+    }
+
+    public Tensor forward(Tensor x) {
+        return LayerNormOp.apply(x, weight, bias, epsilon);
+    }
+}

@@ -1,0 +1,195 @@
+package org.decoder4j.optim;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import static org.decoder4j.tensor.MemoryScope.track;
+
+import org.decoder4j.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam and AdamW with PyTorch's update rule ({@code torch.optim.Adam} / {@code AdamW}, single
+ * tensor path):
+ *
+ * <pre>
+ * AdamW:  p ← p·(1 − lr·λ)                       (decoupled weight decay)
+ * Adam:   g ← g + λ·p                            (L2 penalty in the gradient)
+ *         m ← β₁·m + (1 − β₁)·g
+ *         v ← β₂·v + (1 − β₂)·g²                 (amsgrad: v̂ ← max(v̂, v), used below)
+ *         p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+ * </pre>
+ *
+ * <pre>{@code
+ * Optimizer opt = AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1).create(model.parameters());
+ * Optimizer l2 = Adam.lr(1e-3).weightDecay(1e-4).create(model.parameters());
+ * }</pre>
+ */
+public final class Adam implements Optimizer {
+
+    private final List<ParameterGroup> groups;
+    private final Settings settings;
+    private final Map<Tensor, INDArray[]> state = new IdentityHashMap<>(); // {m, v, vMax}
+    private long steps;
+
+    Adam(List<ParameterGroup> groups, Settings settings) {
+        this.groups = List.copyOf(groups);
+        this.settings = settings;
+    }
+
+    /** Settings for Adam (L2 weight decay coupled into the gradient), starting from a learning rate. */
+    public static Settings lr(double lr) {
+        return new Settings(lr, 0.9, 0.999, 1e-8, 0.0, false, false);
+    }
+
+    @Override
+    public void step() {
+        steps++;
+        double b1 = settings.beta1;
+        double b2 = settings.beta2;
+        double bias1 = 1 - Math.pow(b1, steps);
+        double bias2Sqrt = Math.sqrt(1 - Math.pow(b2, steps));
+        for (ParameterGroup group : groups) {
+            double lr = group.lr();
+            double wd = group.weightDecay();
+            for (Tensor p : group.parameters()) {
+                INDArray g = p.grad();
+                if (g == null) {
+                    continue;
+                }
+                INDArray w = p.value();
+                INDArray[] s = state.computeIfAbsent(p, k -> new INDArray[] {
+                    Nd4j.zeros(w.dataType(), w.shape()), Nd4j.zeros(w.dataType(), w.shape()),
+                    settings.amsgrad ? Nd4j.zeros(w.dataType(), w.shape()) : null});
+                INDArray m = s[0];
+                INDArray v = s[1];
+                if (wd != 0) {
+                    if (settings.decoupled) {
+                        w.muli(1 - lr * wd);
+                    } else {
+                        g = track(track(w.mul(wd)).addi(g));
+                    }
+                }
+                m.muli(b1).addi(track(g.mul(1 - b1)));
+                v.muli(b2).addi(track(g.mul(g)).muli(1 - b2));
+                INDArray second = v;
+                if (settings.amsgrad) {
+                    Transforms.max(s[2], v, false);
+                    second = s[2];
+                }
+                INDArray denom = track(Transforms.sqrt(second, true)).divi(bias2Sqrt).addi(settings.eps);
+                w.subi(track(m.div(denom)).muli(lr / bias1));
+            }
+        }
+    }
+
+    @Override
+    public List<ParameterGroup> groups() {
+        return groups;
+    }
+
+    @Override
+    public long stepCount() {
+        return steps;
+    }
+
+    /** The first and second moment of a parameter ({@code [m, v]}), or null before its first update. */
+    public INDArray[] moments(Tensor parameter) {
+        INDArray[] s = state.get(parameter);
+        return s == null ? null : new INDArray[] {s[0], s[1]};
+    }
+
+    /** The hyper-parameters, immutable; each setter returns a copy. */
+    public static final class Settings implements OptimizerSettings {
+        private final double lr;
+        private final double beta1;
+        private final double beta2;
+        private final double eps;
+        private final double weightDecay;
+        private final boolean amsgrad;
+        private final boolean decoupled;
+
+        Settings(double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad,
+                 boolean decoupled) {
+            if (!(lr >= 0)) {
+                throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
+            }
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
+            }
+            if (!(eps >= 0)) {
+                throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+            }
+            if (!(weightDecay >= 0)) {
+                throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+            }
+            this.lr = lr;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+            this.amsgrad = amsgrad;
+            this.decoupled = decoupled;
+        }
+
+        public Settings betas(double b1, double b2) {
+            return new Settings(lr, b1, b2, eps, weightDecay, amsgrad, decoupled);
+        }
+
+        public Settings eps(double e) {
+            return new Settings(lr, beta1, beta2, e, weightDecay, amsgrad, decoupled);
+        }
+
+        public Settings weightDecay(double wd) {
+            return new Settings(lr, beta1, beta2, eps, wd, amsgrad, decoupled);
+        }
+
+        public Settings amsgrad(boolean on) {
+            return new Settings(lr, beta1, beta2, eps, weightDecay, on, decoupled);
+        }
+
+        public Settings lr(double newLr) {
+            return new Settings(newLr, beta1, beta2, eps, weightDecay, amsgrad, decoupled);
+        }
+
+        @Override
+        public double lr() {
+            return lr;
+        }
+
+        @Override
+        public double weightDecay() {
+            return weightDecay;
+        }
+
+        public double beta1() {
+            return beta1;
+        }
+
+        public double beta2() {
+            return beta2;
+        }
+
+        public double eps() {
+            return eps;
+        }
+
+        public boolean isDecoupled() {
+            return decoupled;
+        }
+
+        @Override
+        public Optimizer create(List<ParameterGroup> groups) {
+            return new Adam(new ArrayList<>(groups), this);
+        }
+
+        @Override
+        public String toString() {
+            return (decoupled ? "AdamW" : "Adam") + "(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps
+                    + ", weight_decay=" + weightDecay + (amsgrad ? ", amsgrad" : "") + ")";
+        }
+    }
+}
