@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -101,7 +102,7 @@ public final class GPT extends Module {
     }
 
     private static INDArray positions(long t) {
-        return POSITIONS.computeIfAbsent(t, n -> Nd4j.arange(0, n).castTo(DataType.INT64));
+        return POSITIONS.computeIfAbsent(t, n -> MemoryScope.persistent(() -> Nd4j.arange(0, n).castTo(DataType.INT64)));
     }
 
     /** Writes this model as a Hugging Face GPT-2 directory (config.json, model.safetensors). */

@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import static org.decoder4j.tensor.MemoryScope.track;
-
+import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -61,27 +60,27 @@ public final class Adam implements Optimizer {
                     continue;
                 }
                 INDArray w = p.value();
-                INDArray[] s = state.computeIfAbsent(p, k -> new INDArray[] {
+                INDArray[] s = state.computeIfAbsent(p, k -> MemoryScope.persistent(() -> new INDArray[] {
                     Nd4j.zeros(w.dataType(), w.shape()), Nd4j.zeros(w.dataType(), w.shape()),
-                    settings.amsgrad ? Nd4j.zeros(w.dataType(), w.shape()) : null});
+                    settings.amsgrad ? Nd4j.zeros(w.dataType(), w.shape()) : null}));
                 INDArray m = s[0];
                 INDArray v = s[1];
                 if (wd != 0) {
                     if (settings.decoupled) {
                         w.muli(1 - lr * wd);
                     } else {
-                        g = track(track(w.mul(wd)).addi(g));
+                        g = w.mul(wd).addi(g);
                     }
                 }
-                m.muli(b1).addi(track(g.mul(1 - b1)));
-                v.muli(b2).addi(track(g.mul(g)).muli(1 - b2));
+                m.muli(b1).addi(g.mul(1 - b1));
+                v.muli(b2).addi(g.mul(g).muli(1 - b2));
                 INDArray second = v;
                 if (settings.amsgrad) {
                     Transforms.max(s[2], v, false);
                     second = s[2];
                 }
-                INDArray denom = track(Transforms.sqrt(second, true)).divi(bias2Sqrt).addi(settings.eps);
-                w.subi(track(m.div(denom)).muli(lr / bias1));
+                INDArray denom = Transforms.sqrt(second, true).divi(bias2Sqrt).addi(settings.eps);
+                w.subi(m.div(denom).muli(lr / bias1));
             }
         }
     }

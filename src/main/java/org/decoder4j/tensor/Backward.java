@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The backward pass of one recorded operation: given dL/d(output), the gradients with respect to
  * each input, in input order ({@code null} where an input needs none).
  *
- * <p>Implementations must not modify {@code gradOutput} in place, and must allocate their results
- * through {@link MemoryScope#track(INDArray)} so that a training step releases them.
+ * <p>Implementations must not modify {@code gradOutput} in place; arrays they allocate belong to
+ * the open {@link MemoryScope}, like every other intermediate of the step.
  */
 @FunctionalInterface
 public interface Backward {

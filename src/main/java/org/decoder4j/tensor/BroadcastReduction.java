@@ -28,7 +28,7 @@ final class BroadcastReduction {
                 axes[count++] = i;
             }
         }
-        INDArray summed = count == 0 ? grad : MemoryScope.track(grad.sum(true, Arrays.copyOf(axes, count)));
+        INDArray summed = count == 0 ? grad : grad.sum(true, Arrays.copyOf(axes, count));
         return summed.reshape(target);
     }
 }

@@ -1,7 +1,5 @@
 package org.decoder4j.tensor;
 
-import static org.decoder4j.tensor.MemoryScope.track;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,10 +46,10 @@ public final class CausalAttentionOp {
 
         INDArray scores = MatMul.product(qv, false, kv, true);                 // (B, H, T, T)
         scores.muli(scale).addi(causalMask(t, qv.dataType()));                 // mask broadcast over B, H
-        INDArray att = track(Nd4j.createUninitialized(scores.dataType(), scores.shape()));
+        INDArray att = Nd4j.createUninitialized(scores.dataType(), scores.shape());
         Nd4j.exec(new SoftMax(scores, att, 3));                                // (B, H, T, T)
         INDArray dropMask = dropout > 0 ? DropoutOp.mask(att.shape(), att, dropout, rng) : null;
-        INDArray attUsed = dropMask == null ? att : track(att.mul(dropMask));
+        INDArray attUsed = dropMask == null ? att : att.mul(dropMask);
         INDArray y = MatMul.product(attUsed, false, vv, false);                // (B, H, T, D)
 
         return Tensor.fromOp("causalAttention", y, dy -> {
@@ -61,7 +59,7 @@ public final class CausalAttentionOp {
                 datt.muli(dropMask);
             }
             // softmax backward: ds = a ⊙ (da − Σ_j da_j·a_j)
-            INDArray rowDot = track(datt.mul(att).sum(true, 3));               // (B, H, T, 1)
+            INDArray rowDot = datt.mul(att).sum(true, 3);               // (B, H, T, 1)
             INDArray ds = datt.subi(rowDot).muli(att).muli(scale);              // (B, H, T, T)
             INDArray dq = q.requiresGrad() ? MatMul.product(ds, false, kv, false) : null;  // (B, H, T, D)
             INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qv, false) : null;   // (B, H, T, D)
@@ -71,7 +69,7 @@ public final class CausalAttentionOp {
 
     /** {@code [T, T]}: 0 where key ≤ query, −∞ above the diagonal. Cached per size and type. */
     static INDArray causalMask(long t, DataType type) {
-        return MASKS.computeIfAbsent(t + ":" + type, key -> {
+        return MASKS.computeIfAbsent(t + ":" + type, key -> MemoryScope.persistent(() -> {
             double[] values = new double[(int) (t * t)];
             for (int row = 0; row < t; row++) {
                 for (int col = row + 1; col < t; col++) {
@@ -79,6 +77,6 @@ public final class CausalAttentionOp {
                 }
             }
             return Nd4j.createFromArray(values).reshape(t, t).castTo(type);
-        });
+        }));
     }
 }

@@ -1,7 +1,5 @@
 package org.decoder4j.tensor;
 
-import static org.decoder4j.tensor.MemoryScope.track;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -59,9 +57,9 @@ public final class CrossEntropyOp {
         }
         DataType type = logits.dataType();
         INDArray x = logits.value();
-        INDArray logp = track(Nd4j.exec(new LogSoftMax(x, 1))[0]);              // (N, V)
-        INDArray index = track(Nd4j.createFromArray(flat));
-        INDArray w = track(Nd4j.createFromArray(weight).castTo(type));          // (N)
+        INDArray logp = Nd4j.exec(new LogSoftMax(x, 1))[0];              // (N, V)
+        INDArray index = Nd4j.createFromArray(flat);
+        INDArray w = Nd4j.createFromArray(weight).castTo(type);          // (N)
         INDArray picked = gather(logp.reshape(n * vocab), index);               // (N)
         double total = counted == 0 ? Double.NaN : -picked.mul(w).sumNumber().doubleValue() / counted;
         INDArray loss = Nd4j.scalar(type, total);
@@ -71,9 +69,8 @@ public final class CrossEntropyOp {
             double scale = g.getDouble(0) / count;
             // dlogits = (softmax − onehot) · w · g / count, row by row
             INDArray dx = Transforms.exp(logp, true);                           // (N, V) softmax
-            track(dx);
             dx.muliColumnVector(w.mul(scale).reshape(n, 1));
-            INDArray updates = track(w.mul(-scale)).reshape(n, 1);              // (N, 1)
+            INDArray updates = w.mul(-scale).reshape(n, 1);              // (N, 1)
             Nd4j.exec(DynamicCustomOp.builder("scatter_add")
                     .addInputs(dx.reshape(n * vocab, 1), index, updates)
                     .addOutputs(dx.reshape(n * vocab, 1))
@@ -83,7 +80,7 @@ public final class CrossEntropyOp {
     }
 
     private static INDArray gather(INDArray values, INDArray index) {
-        INDArray out = track(Nd4j.createUninitialized(values.dataType(), index.length()));
+        INDArray out = Nd4j.createUninitialized(values.dataType(), index.length());
         Nd4j.exec(DynamicCustomOp.builder("gather")
                 .addInputs(values, index)
                 .addOutputs(out)

@@ -1,7 +1,5 @@
 package org.decoder4j.tensor;
 
-import static org.decoder4j.tensor.MemoryScope.track;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
@@ -31,14 +29,14 @@ public final class DropoutOp {
         }
         INDArray mask = mask(input.value().shape(), input.value(), p, rng);
         return Tensor.fromOp("dropout", input.value().mul(mask),
-                dy -> new INDArray[] {track(dy.mul(mask))}, input);
+                dy -> new INDArray[] {dy.mul(mask)}, input);
     }
 
-    /** A tracked mask of 0 and 1/(1−p), the shape and type of {@code like}. */
+    /** A mask of 0 and 1/(1−p), the shape and type of {@code like}. */
     static INDArray mask(long[] shape, INDArray like, double p, Random rng) {
-        INDArray uniform = track(Nd4j.createUninitialized(like.dataType(), shape));
+        INDArray uniform = Nd4j.createUninitialized(like.dataType(), shape);
         Nd4j.getExecutioner().exec(new UniformDistribution(uniform, 0.0, 1.0), rng); // U[0, 1)
-        INDArray keep = track(uniform.gte(p).castTo(like.dataType()));
+        INDArray keep = uniform.gte(p).castTo(like.dataType());
         return keep.muli(1.0 / (1.0 - p));
     }
 }

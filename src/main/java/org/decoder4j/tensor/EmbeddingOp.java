@@ -1,7 +1,5 @@
 package org.decoder4j.tensor;
 
-import static org.decoder4j.tensor.MemoryScope.track;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,7 +30,7 @@ public final class EmbeddingOp {
                         + " is outside the embedding table of " + vocab + " rows");
             }
         }
-        INDArray rows = track(Nd4j.createUninitialized(weight.dataType(), ids.length(), channels)); // (N, C)
+        INDArray rows = Nd4j.createUninitialized(weight.dataType(), ids.length(), channels); // (N, C)
         Nd4j.exec(DynamicCustomOp.builder("gather")
                 .addInputs(weight.value(), flatIds)
                 .addOutputs(rows)
@@ -43,7 +41,7 @@ public final class EmbeddingOp {
         outShape[ids.rank()] = channels;
 
         return Tensor.fromOp("embedding", rows.reshape('c', outShape), dy -> {
-            INDArray table = track(Nd4j.zeros(dy.dataType(), vocab, channels)); // (V, C)
+            INDArray table = Nd4j.zeros(dy.dataType(), vocab, channels); // (V, C)
             Nd4j.exec(DynamicCustomOp.builder("scatter_add")
                     .addInputs(table, flatIds, dy.reshape('c', flatIds.length(), channels))
                     .addOutputs(table)

@@ -1,7 +1,5 @@
 package org.decoder4j.tensor;
 
-import static org.decoder4j.tensor.MemoryScope.track;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,15 +30,15 @@ public final class GeluOp {
     /** GPT-2's tanh approximation ({@code gelu_new}). */
     public static Tensor tanh(Tensor input) {
         INDArray x = input.value();
-        INDArray x2 = track(x.mul(x));                                          // x²
+        INDArray x2 = x.mul(x);                                          // x²
         // t = tanh(√(2/π)·(x + c·x³)) = tanh(√(2/π)·x·(1 + c·x²))
-        INDArray t = track(x2.mul(CUBIC).addi(1.0).muli(x).muli(SQRT_2_OVER_PI));
+        INDArray t = x2.mul(CUBIC).addi(1.0).muli(x).muli(SQRT_2_OVER_PI);
         Transforms.tanh(t, false);
         INDArray y = t.add(1.0).muli(x).muli(0.5);
         return Tensor.fromOp("geluTanh", y, dy -> {
             // dy/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3c·x²)
-            INDArray inner = track(x2.mul(3 * CUBIC).addi(1.0).muli(SQRT_2_OVER_PI).muli(x));
-            INDArray sech2 = track(t.mul(t).rsubi(1.0));
+            INDArray inner = x2.mul(3 * CUBIC).addi(1.0).muli(SQRT_2_OVER_PI).muli(x);
+            INDArray sech2 = t.mul(t).rsubi(1.0);
             INDArray d = inner.muli(sech2).addi(t).addi(1.0).muli(0.5);
             return new INDArray[] {d.muli(dy)};
         }, input);
@@ -49,13 +47,13 @@ public final class GeluOp {
     /** The exact erf form ({@code gelu}). */
     public static Tensor exact(Tensor input) {
         INDArray x = input.value();
-        INDArray cdf = track(x.mul(INV_SQRT_2));
+        INDArray cdf = x.mul(INV_SQRT_2);
         Nd4j.exec(new Erf(cdf, cdf));
         cdf.addi(1.0).muli(0.5);                                                 // Φ(x)
         INDArray y = cdf.mul(x);
         return Tensor.fromOp("geluExact", y, dy -> {
             // dy/dx = Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π)
-            INDArray pdf = track(Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI));
+            INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI);
             INDArray d = pdf.muli(x).addi(cdf);
             return new INDArray[] {d.muli(dy)};
         }, input);

@@ -1,7 +1,5 @@
 package org.decoder4j.tensor;
 
-import static org.decoder4j.tensor.MemoryScope.track;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -33,10 +31,10 @@ public final class LayerNormOp {
         INDArray x2 = x.value().reshape('c', x.value().length() / c, c);        // (N, C)
         INDArray g = gain.value().reshape(c);
         INDArray b = bias.value().reshape(c);
-        INDArray mean = track(x2.mean(true, 1));                                // (N, 1)
-        INDArray centered = track(x2.subColumnVector(mean));                    // (N, C)
-        INDArray variance = track(centered.mul(centered).mean(true, 1));        // (N, 1)
-        INDArray rstd = track(Transforms.pow(variance.addi(epsilon), -0.5, false)); // (N, 1)
+        INDArray mean = x2.mean(true, 1);                                // (N, 1)
+        INDArray centered = x2.subColumnVector(mean);                    // (N, C)
+        INDArray variance = centered.mul(centered).mean(true, 1);        // (N, 1)
+        INDArray rstd = Transforms.pow(variance.addi(epsilon), -0.5, false); // (N, 1)
         INDArray xhat = centered.muliColumnVector(rstd);                       // (N, C), reuses centered
         INDArray y = xhat.mulRowVector(g).addiRowVector(b);                     // (N, C)
 
@@ -45,18 +43,18 @@ public final class LayerNormOp {
             INDArray dgain = null;
             INDArray dbias = null;
             if (gain.requiresGrad()) {
-                dgain = track(dy2.mul(xhat).sum(0)).reshape(gain.shape());     // (C)
+                dgain = dy2.mul(xhat).sum(0).reshape(gain.shape());     // (C)
             }
             if (bias.requiresGrad()) {
-                dbias = track(dy2.sum(0)).reshape(bias.shape());               // (C)
+                dbias = dy2.sum(0).reshape(bias.shape());               // (C)
             }
             INDArray dx = null;
             if (x.requiresGrad()) {
                 // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), with dx̂ = dy · γ
-                INDArray dxhat = track(dy2.mulRowVector(g));                    // (N, C)
-                INDArray meanDxhat = track(dxhat.mean(true, 1));                 // (N, 1)
-                INDArray meanDxhatXhat = track(dxhat.mul(xhat).mean(true, 1));   // (N, 1)
-                dx = track(xhat.mulColumnVector(meanDxhatXhat));
+                INDArray dxhat = dy2.mulRowVector(g);                    // (N, C)
+                INDArray meanDxhat = dxhat.mean(true, 1);                 // (N, 1)
+                INDArray meanDxhatXhat = dxhat.mul(xhat).mean(true, 1);   // (N, 1)
+                dx = xhat.mulColumnVector(meanDxhatXhat);
                 dx.rsubi(dxhat).subiColumnVector(meanDxhat).muliColumnVector(rstd);
                 dx = dx.reshape('c', shape);
             }

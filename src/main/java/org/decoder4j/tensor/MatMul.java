@@ -15,7 +15,7 @@ final class MatMul {
     private MatMul() {
     }
 
-    /** C = op(a)·op(b), a new C-ordered array tracked by the current scope. */
+    /** C = op(a)·op(b), a new C-ordered array. */
     static INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
         int r = a.rank();
         if (r < 2 || b.rank() != r) {
@@ -39,7 +39,7 @@ final class MatMul {
         }
         shape[r - 2] = m;
         shape[r - 1] = n;
-        INDArray c = MemoryScope.track(Nd4j.createUninitialized(a.dataType(), shape));
+        INDArray c = Nd4j.createUninitialized(a.dataType(), shape);
         Nd4j.exec(DynamicCustomOp.builder("matmul")
                 .addInputs(a, b)
                 .addOutputs(c)

@@ -1,72 +1,82 @@
 package org.decoder4j.tensor;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Releases the off-heap buffers of intermediate arrays deterministically.
+ * Owns the off-heap memory of one unit of work (a training step, an evaluation batch, a generated
+ * token) and releases all of it, deterministically, when closed.
  *
- * <p>ND4J arrays live outside the Java heap and are otherwise freed only when the garbage collector
- * notices their small on-heap handles. A training step makes hundreds of large intermediates, so
- * the trainer opens a scope around each step; every activation and gradient that the autograd ops
- * create inside it is released when the scope closes. Parameters, their gradient buffers and
- * optimizer state are created outside any scope and are never tracked.
+ * <p>ND4J arrays live outside the Java heap and would otherwise be freed only when the garbage
+ * collector notices their small on-heap handles. Inside a scope every array ND4J allocates on this
+ * thread comes from an ND4J workspace: a block that is sized during the first scope, then reused by
+ * every later one without calling the system allocator. When the scope closes the block is reset.
+ * Memory therefore stays flat over a long run, and allocation costs a pointer bump.
  *
  * <pre>{@code
  * try (MemoryScope step = MemoryScope.open()) {
- *     Tensor loss = model.loss(batch);
+ *     Tensor loss = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
  *     loss.backward();
  *     lossValue = loss.item();      // read what you need before the scope closes
  *     optimizer.step();
  * }
  * }</pre>
  *
- * <p>Scopes nest; an array belongs to the innermost open scope of its thread. Outside any scope
- * nothing is tracked and the garbage collector frees arrays as usual.
+ * <p>Arrays made inside a scope must not be used after it closes. What has to outlive it
+ * (parameter gradients, optimizer moments, caches) is allocated through {@link #persistent}.
+ * Scopes nest; only the outermost one owns the workspace. Outside any scope ND4J allocates as
+ * usual and the garbage collector frees.
  */
 public final class MemoryScope implements AutoCloseable {
 
-    private static final ThreadLocal<Deque<MemoryScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final String WORKSPACE_ID = "decoder4j-scope";
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.1)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+    private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
 
-    private final List<INDArray> tracked = new ArrayList<>(512);
+    private final MemoryWorkspace workspace;
     private final Thread owner = Thread.currentThread();
     private boolean closed;
 
-    private MemoryScope() {
+    private MemoryScope(MemoryWorkspace workspace) {
+        this.workspace = workspace;
     }
 
     /** Opens a scope on the current thread; close it on the same thread. */
     public static MemoryScope open() {
-        MemoryScope scope = new MemoryScope();
-        OPEN.get().push(scope);
-        return scope;
-    }
-
-    /**
-     * Registers an array with the innermost open scope, if any, and returns it.
-     *
-     * @param array an array this thread just allocated and that nothing outlives the scope with
-     * @return the same array
-     */
-    public static INDArray track(INDArray array) {
-        MemoryScope scope = OPEN.get().peek();
-        if (scope != null && array != null) {
-            scope.tracked.add(array);
-        }
-        return array;
+        int depth = DEPTH.get();
+        MemoryWorkspace ws = depth == 0
+                ? Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)
+                : null;
+        DEPTH.set(depth + 1);
+        return new MemoryScope(ws);
     }
 
     /** Whether a scope is open on this thread. */
     public static boolean isActive() {
-        return !OPEN.get().isEmpty();
+        return DEPTH.get() > 0;
     }
 
-    /** Number of arrays this scope will release on close. */
-    public int size() {
-        return tracked.size();
+    /**
+     * Runs {@code body} with ordinary allocation, for arrays that must outlive the open scope
+     * (parameter gradients, optimizer state, caches).
+     */
+    public static <T> T persistent(Supplier<T> body) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return body.get();
+        }
     }
 
     @Override
@@ -78,17 +88,10 @@ public final class MemoryScope implements AutoCloseable {
             throw new IllegalStateException("MemoryScope closed on thread " + Thread.currentThread().getName()
                     + " but opened on " + owner.getName());
         }
-        Deque<MemoryScope> stack = OPEN.get();
-        if (stack.peek() != this) {
-            throw new IllegalStateException("MemoryScope closed out of order: an inner scope is still open");
-        }
-        stack.pop();
         closed = true;
-        for (INDArray array : tracked) {
-            if (array.closeable()) {
-                array.close();
-            }
+        DEPTH.set(DEPTH.get() - 1);
+        if (workspace != null) {
+            workspace.close();
         }
-        tracked.clear();
     }
 }

@@ -62,7 +62,7 @@ public final class Tensor {
     }
 
     /**
-     * Records the result of an operation. The value is tracked by the current {@link MemoryScope}.
+     * Records the result of an operation.
      * If gradients are disabled ({@link NoGrad}) or no input needs one, no graph is kept.
      *
      * @param op       a short name for error messages and debugging
@@ -71,7 +71,6 @@ public final class Tensor {
      * @param inputs   the operation's inputs, in the order {@code backward} returns gradients
      */
     public static Tensor fromOp(String op, INDArray value, Backward backward, Tensor... inputs) {
-        MemoryScope.track(value);
         boolean needs = false;
         if (NoGrad.isGradEnabled()) {
             for (Tensor input : inputs) {
@@ -153,7 +152,7 @@ public final class Tensor {
             throw new IllegalStateException("backward() without a gradient needs a scalar, shape is "
                     + Arrays.toString(shape()));
         }
-        backward(MemoryScope.track(Nd4j.ones(value.dataType(), value.shape())));
+        backward(Nd4j.ones(value.dataType(), value.shape()));
     }
 
     /**
@@ -186,7 +185,7 @@ public final class Tensor {
                     continue;
                 }
                 INDArray before = pending.get(input);
-                pending.put(input, before == null ? gi : MemoryScope.track(before.add(gi)));
+                pending.put(input, before == null ? gi : before.add(gi));
             }
         }
     }
@@ -197,7 +196,7 @@ public final class Tensor {
                     + " for a parameter of shape " + Arrays.toString(value.shape()));
         }
         if (grad == null) {
-            grad = g.dup(); // untracked: a parameter's gradient buffer outlives the step
+            grad = MemoryScope.persistent(g::dup); // a parameter's gradient buffer outlives the step
         } else {
             grad.addi(g);
         }
@@ -246,7 +245,7 @@ public final class Tensor {
         return fromOp("sub", value.sub(other.value),
                 g -> new INDArray[] {
                     BroadcastReduction.reduceTo(g, a),
-                    BroadcastReduction.reduceTo(MemoryScope.track(g.neg()), b)},
+                    BroadcastReduction.reduceTo(g.neg(), b)},
                 this, other);
     }
 
@@ -256,15 +255,15 @@ public final class Tensor {
         INDArray y = other.value;
         return fromOp("mul", x.mul(y),
                 g -> new INDArray[] {
-                    requiresGrad ? BroadcastReduction.reduceTo(MemoryScope.track(g.mul(y)), x.shape()) : null,
-                    other.requiresGrad ? BroadcastReduction.reduceTo(MemoryScope.track(g.mul(x)), y.shape()) : null},
+                    requiresGrad ? BroadcastReduction.reduceTo(g.mul(y), x.shape()) : null,
+                    other.requiresGrad ? BroadcastReduction.reduceTo(g.mul(x), y.shape()) : null},
                 this, other);
     }
 
     /** Multiplies by a constant. */
     public Tensor scale(double factor) {
         return fromOp("scale", value.mul(factor),
-                g -> new INDArray[] {MemoryScope.track(g.mul(factor))}, this);
+                g -> new INDArray[] {g.mul(factor)}, this);
     }
 
     /** Adds a constant. */
@@ -280,20 +279,20 @@ public final class Tensor {
     /** Elementwise e^x. */
     public Tensor exp() {
         INDArray y = Transforms.exp(value, true);
-        return fromOp("exp", y, g -> new INDArray[] {MemoryScope.track(g.mul(y))}, this);
+        return fromOp("exp", y, g -> new INDArray[] {g.mul(y)}, this);
     }
 
     /** Elementwise natural logarithm. */
     public Tensor log() {
         INDArray x = value;
-        return fromOp("log", Transforms.log(x, true), g -> new INDArray[] {MemoryScope.track(g.div(x))}, this);
+        return fromOp("log", Transforms.log(x, true), g -> new INDArray[] {g.div(x)}, this);
     }
 
     /** Sum of all elements, a scalar of shape []. */
     public Tensor sum() {
         long[] s = shape();
         return fromOp("sum", value.sum(),
-                g -> new INDArray[] {MemoryScope.track(Nd4j.valueArrayOf(s, g.getDouble(0), g.dataType()))}, this);
+                g -> new INDArray[] {Nd4j.valueArrayOf(s, g.getDouble(0), g.dataType())}, this);
     }
 
     /** Mean of all elements, a scalar of shape []. */
@@ -301,7 +300,7 @@ public final class Tensor {
         long[] s = shape();
         long n = value.length();
         return fromOp("mean", value.mean(),
-                g -> new INDArray[] {MemoryScope.track(Nd4j.valueArrayOf(s, g.getDouble(0) / n, g.dataType()))}, this);
+                g -> new INDArray[] {Nd4j.valueArrayOf(s, g.getDouble(0) / n, g.dataType())}, this);
     }
 
     /** Sum over the given axes, keeping them as size 1 when {@code keepDims}. */
@@ -313,7 +312,7 @@ public final class Tensor {
             kept[axis < 0 ? axis + s.length : axis] = 1;
         }
         return fromOp("sumAxes", y,
-                g -> new INDArray[] {MemoryScope.track(g.reshape(kept).add(Nd4j.zeros(g.dataType(), s)))}, this);
+                g -> new INDArray[] {g.reshape(kept).add(Nd4j.zeros(g.dataType(), s))}, this);
     }
 
     // ------------------------------------------------------------------ matrix products
@@ -351,7 +350,7 @@ public final class Tensor {
             inverse[axes[i]] = i;
         }
         return fromOp("permute", value.permute(axes).dup('c'),
-                g -> new INDArray[] {MemoryScope.track(g.permute(inverse).dup('c'))}, this);
+                g -> new INDArray[] {g.permute(inverse).dup('c')}, this);
     }
 
     /** Swaps two axes. */
@@ -370,7 +369,7 @@ public final class Tensor {
         long[] s = shape();
         INDArrayIndex[] index = sliceIndex(s.length, axis, start, length);
         return fromOp("narrow", value.get(index).dup('c'), g -> {
-            INDArray full = MemoryScope.track(Nd4j.zeros(g.dataType(), s));
+            INDArray full = Nd4j.zeros(g.dataType(), s);
             full.get(index).assign(g);
             return new INDArray[] {full};
         }, this);
@@ -403,7 +402,7 @@ public final class Tensor {
             long start = 0;
             for (int i = 0; i < parts.length; i++) {
                 long len = parts[i].shape()[axis];
-                grads[i] = MemoryScope.track(g.get(sliceIndex(g.rank(), axis, start, len)).dup('c'));
+                grads[i] = g.get(sliceIndex(g.rank(), axis, start, len)).dup('c');
                 start += len;
             }
             return grads;

@@ -1,0 +1,19 @@
+package org.decoder4j.train;
+
+/**
+ * What one optimizer step did.
+ *
+ * @param step     0-based step index
+ * @param loss     training loss of the step's batch, before the update
+ * @param lr       learning rate used by the first parameter group
+ * @param gradNorm global L2 norm of the gradients before clipping
+ * @param millis   wall time of the step
+ * @param tokens   tokens processed in the step
+ */
+public record StepResult(long step, double loss, double lr, double gradNorm, double millis, long tokens) {
+
+    /** Throughput of this step. */
+    public double tokensPerSecond() {
+        return millis > 0 ? tokens * 1000.0 / millis : 0;
+    }
+}

@@ -1,0 +1,31 @@
+package org.decoder4j.train;
+
+import org.decoder4j.eval.EvalResult;
+
+/**
+ * Hooks a training run calls; implement the ones you need.
+ *
+ * <pre>{@code
+ * trainer.listener(new TrainingListener() {
+ *     public void onStep(StepResult s) { losses.add(s.loss()); }
+ * });
+ * }</pre>
+ */
+public interface TrainingListener {
+
+    /** Before the first step; {@code totalSteps} is the step count the run ends at. */
+    default void onStart(long startStep, long totalSteps) {
+    }
+
+    /** After every optimizer step. */
+    default void onStep(StepResult step) {
+    }
+
+    /** After each validation pass, at the step count {@code step} (steps completed). */
+    default void onEvaluation(long step, EvalResult result) {
+    }
+
+    /** After the last step. */
+    default void onFinish(TrainingReport report) {
+    }
+}
