@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.decoder4j.tensor.MemoryScope;
+import org.decoder4j.tensor.NativeRuntime;
+import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,6 +32,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the residual stream Normal(0, 0.02/√(2·layers)), biases 0, layer-norm gains 1.
  */
 public final class GPT extends Module {
+
+    static {
+        NativeRuntime.configure();
+    }
 
     private static final Map<Long, INDArray> POSITIONS = new ConcurrentHashMap<>();
 
@@ -57,6 +63,12 @@ public final class GPT extends Module {
         }
         this.blocks = Collections.unmodifiableList(list);
         this.lnF = registerModule("ln_f", new LayerNorm(config.embeddingSize(), config.layerNormEpsilon(), init));
+        // Matrices first, then vectors: the default optimizer groups (decay on rank >= 2 only)
+        // are then two contiguous ranges, each updated with a few native calls.
+        List<Tensor> ordered = new ArrayList<>();
+        parameters().stream().filter(p -> p.rank() >= 2).forEach(ordered::add);
+        parameters().stream().filter(p -> p.rank() < 2).forEach(ordered::add);
+        ParameterBuffer.pack(ordered);
     }
 
     /** The numbered list of blocks, so that their parameters are named {@code h.0.…}, {@code h.1.…}. */

@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.decoder4j.tensor.MemoryScope;
+import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,42 +48,49 @@ public final class Adam implements Optimizer {
     @Override
     public void step() {
         steps++;
-        double b1 = settings.beta1;
-        double b2 = settings.beta2;
-        double bias1 = 1 - Math.pow(b1, steps);
-        double bias2Sqrt = Math.sqrt(1 - Math.pow(b2, steps));
+        double bias1 = 1 - Math.pow(settings.beta1, steps);
+        double bias2Sqrt = Math.sqrt(1 - Math.pow(settings.beta2, steps));
         for (ParameterGroup group : groups) {
-            double lr = group.lr();
-            double wd = group.weightDecay();
+            INDArray[] span = ParameterBuffer.span(group.parameters());
+            if (span != null) {
+                update(group, group.parameters().get(0), span[0], span[1], bias1, bias2Sqrt);
+                continue;
+            }
             for (Tensor p : group.parameters()) {
-                INDArray g = p.grad();
-                if (g == null) {
-                    continue;
+                if (p.grad() != null) {
+                    update(group, p, p.value(), p.grad(), bias1, bias2Sqrt);
                 }
-                INDArray w = p.value();
-                INDArray[] s = state.computeIfAbsent(p, k -> MemoryScope.persistent(() -> new INDArray[] {
-                    Nd4j.zeros(w.dataType(), w.shape()), Nd4j.zeros(w.dataType(), w.shape()),
-                    settings.amsgrad ? Nd4j.zeros(w.dataType(), w.shape()) : null}));
-                INDArray m = s[0];
-                INDArray v = s[1];
-                if (wd != 0) {
-                    if (settings.decoupled) {
-                        w.muli(1 - lr * wd);
-                    } else {
-                        g = w.mul(wd).addi(g);
-                    }
-                }
-                m.muli(b1).addi(g.mul(1 - b1));
-                v.muli(b2).addi(g.mul(g).muli(1 - b2));
-                INDArray second = v;
-                if (settings.amsgrad) {
-                    Transforms.max(s[2], v, false);
-                    second = s[2];
-                }
-                INDArray denom = Transforms.sqrt(second, true).divi(bias2Sqrt).addi(settings.eps);
-                w.subi(m.div(denom).muli(lr / bias1));
             }
         }
+    }
+
+    /** One update of {@code w} (a parameter, or a flat span of a group's parameters keyed by its first). */
+    private void update(ParameterGroup group, Tensor key, INDArray w, INDArray g, double bias1, double bias2Sqrt) {
+        double lr = group.lr();
+        double wd = group.weightDecay();
+        double b1 = settings.beta1;
+        double b2 = settings.beta2;
+        INDArray[] s = state.computeIfAbsent(key, k -> MemoryScope.persistent(() -> new INDArray[] {
+            Nd4j.zeros(w.dataType(), w.shape()), Nd4j.zeros(w.dataType(), w.shape()),
+            settings.amsgrad ? Nd4j.zeros(w.dataType(), w.shape()) : null}));
+        INDArray m = s[0];
+        INDArray v = s[1];
+        if (wd != 0) {
+            if (settings.decoupled) {
+                w.muli(1 - lr * wd);                                             // p ← p·(1 − lr·λ)
+            } else {
+                g = w.mul(wd).addi(g);                                           // g ← g + λ·p
+            }
+        }
+        m.muli(b1).addi(g.mul(1 - b1));                                          // m ← β₁m + (1−β₁)g
+        v.muli(b2).addi(g.mul(g).muli(1 - b2));                                  // v ← β₂v + (1−β₂)g²
+        INDArray second = v;
+        if (settings.amsgrad) {
+            Transforms.max(s[2], v, false);
+            second = s[2];
+        }
+        INDArray denom = Transforms.sqrt(second, true).divi(bias2Sqrt).addi(settings.eps);
+        w.subi(m.div(denom).muli(lr / bias1));                                   // p ← p − lr/(1−β₁ᵗ)·m/denom
     }
 
     @Override
@@ -93,12 +101,6 @@ public final class Adam implements Optimizer {
     @Override
     public long stepCount() {
         return steps;
-    }
-
-    /** The first and second moment of a parameter ({@code [m, v]}), or null before its first update. */
-    public INDArray[] moments(Tensor parameter) {
-        INDArray[] s = state.get(parameter);
-        return s == null ? null : new INDArray[] {s[0], s[1]};
     }
 
     /** The hyper-parameters, immutable; each setter returns a copy. */

@@ -1,6 +1,7 @@
 package org.decoder4j.optim;
 
 import java.util.List;
+import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,6 +19,10 @@ public final class GradClip {
 
     /** Total L2 norm of all gradients (the norm of the per-tensor norms). */
     public static double globalNorm(List<Tensor> parameters) {
+        INDArray[] span = ParameterBuffer.span(parameters);
+        if (span != null) {
+            return span[1].norm2Number().doubleValue();
+        }
         double sumSquares = 0;
         for (Tensor p : parameters) {
             INDArray g = p.grad();
@@ -39,7 +44,10 @@ public final class GradClip {
         }
         double total = globalNorm(parameters);
         double coefficient = maxNorm / (total + 1e-6);
-        if (coefficient < 1) {
+        INDArray[] span = ParameterBuffer.span(parameters);
+        if (coefficient < 1 && span != null) {
+            span[1].muli(coefficient);
+        } else if (coefficient < 1) {
             for (Tensor p : parameters) {
                 if (p.grad() != null) {
                     p.grad().muli(coefficient);

@@ -1,7 +1,9 @@
 package org.decoder4j.optim;
 
 import java.util.List;
+import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Updates parameters from their accumulated gradients.
@@ -26,7 +28,12 @@ public interface Optimizer {
     /** Zeroes the gradients of all parameters in all groups. */
     default void zeroGrad() {
         for (ParameterGroup group : groups()) {
-            group.parameters().forEach(Tensor::zeroGrad);
+            INDArray[] span = ParameterBuffer.span(group.parameters());
+            if (span != null) {
+                span[1].assign(0);
+            } else {
+                group.parameters().forEach(Tensor::zeroGrad);
+            }
         }
     }
 }

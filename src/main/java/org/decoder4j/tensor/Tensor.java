@@ -36,12 +36,17 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class Tensor {
 
-    private final INDArray value;
+    static {
+        NativeRuntime.configure();
+    }
+
+    private INDArray value;
     private final boolean requiresGrad;
     private final String op;
     private final Tensor[] inputs;
     private final Backward backward;
     private INDArray grad;
+    private ParameterBuffer buffer;
 
     private Tensor(INDArray value, boolean requiresGrad, String op, Tensor[] inputs, Backward backward) {
         this.value = value;
@@ -135,12 +140,15 @@ public final class Tensor {
         }
     }
 
-    /** Replaces the gradient of a leaf (used by optimizers and loss scaling); null clears it. */
-    public void setGrad(INDArray newGrad) {
-        if (newGrad != null && !Arrays.equals(newGrad.shape(), value.shape())) {
-            throw new IllegalArgumentException("gradient shape " + Arrays.toString(newGrad.shape())
-                    + " does not match value shape " + Arrays.toString(value.shape()));
-        }
+    /** The flat buffer this parameter lives in, or null. */
+    ParameterBuffer buffer() {
+        return buffer;
+    }
+
+    /** Rebinds a parameter to views into a {@link ParameterBuffer}. */
+    void moveTo(ParameterBuffer target, INDArray newValue, INDArray newGrad) {
+        this.buffer = target;
+        this.value = newValue;
         this.grad = newGrad;
     }
 
