@@ -49,9 +49,17 @@ public final class GPT extends Module {
 
     /** Builds a freshly initialised model; {@code seed} fixes the weights and the dropout masks. */
     public GPT(GPTConfig config, long seed, DataType dataType) {
+        this(config, seed, dataType, new Initializer(seed, dataType));
+    }
+
+    /** A model whose weights are zero until loaded (no random initialisation). */
+    static GPT forLoading(GPTConfig config, DataType dataType) {
+        return new GPT(config, 0, dataType, Initializer.forLoading(dataType));
+    }
+
+    private GPT(GPTConfig config, long seed, DataType dataType, Initializer init) {
         this.config = config;
         this.dataType = dataType;
-        Initializer init = new Initializer(seed, dataType);
         Random dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
         this.wte = registerModule("wte", new Embedding(config.vocabSize(), config.embeddingSize(), init));
         this.wpe = registerModule("wpe", new Embedding(config.contextLength(), config.embeddingSize(), init));

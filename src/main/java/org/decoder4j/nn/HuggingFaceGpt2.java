@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.decoder4j.io.AtomicWrite;
 import org.decoder4j.io.SafeTensors;
+import org.decoder4j.io.SafeTensorsFile;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -76,8 +77,10 @@ public final class HuggingFaceGpt2 {
         if (!Files.isRegularFile(weights)) {
             throw new NoSuchFileException(weights.toString(), null, "model directory has no " + WEIGHTS_FILE);
         }
-        GPT model = new GPT(config, 0, dataType);
-        loadStateDict(model, SafeTensors.read(weights), weights.toString());
+        GPT model = GPT.forLoading(config, dataType);
+        try (SafeTensorsFile file = SafeTensors.open(weights)) {
+            load(model, file.names(), file::load, weights.toString());
+        }
         return model;
     }
 
@@ -211,30 +214,39 @@ public final class HuggingFaceGpt2 {
      * @throws IOException naming the tensor that is missing, unexpected or of the wrong shape
      */
     public static void loadStateDict(GPT model, Map<String, INDArray> tensors, String source) throws IOException {
-        Map<String, INDArray> byName = new LinkedHashMap<>();
-        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-            String name = e.getKey().startsWith("transformer.") ? e.getKey().substring("transformer.".length()) : e.getKey();
+        load(model, tensors.keySet(), tensors::get, source);
+    }
+
+    /** Reads tensors one at a time by file name, so a large checkpoint never sits in memory twice. */
+    private interface TensorReader {
+        INDArray read(String name) throws IOException;
+    }
+
+    private static void load(GPT model, Set<String> names, TensorReader reader, String source) throws IOException {
+        Map<String, String> byName = new LinkedHashMap<>();                     // GPT-2 name -> name in the file
+        for (String key : names) {
+            String name = key.startsWith("transformer.") ? key.substring("transformer.".length()) : key;
             if (name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias")) {
                 continue; // causal-mask buffers, not weights
             }
-            byName.put(name, e.getValue());
+            byName.put(name, key);
         }
-        INDArray head = byName.remove("lm_head.weight");
-        Set<String> unused = new LinkedHashSet<>(byName.keySet());
+        String headKey = byName.remove("lm_head.weight");
+        Loader loader = new Loader(byName, reader, source);
         GPTConfig c = model.config();
         long e = c.embeddingSize();
 
-        assign(model.tokenEmbedding().weight(), take(byName, unused, source, "wte.weight", c.vocabSize(), e), "wte.weight");
-        assign(model.positionEmbedding().weight(), take(byName, unused, source, "wpe.weight", c.contextLength(), e),
+        assign(model.tokenEmbedding().weight(), loader.take("wte.weight", c.vocabSize(), e), "wte.weight");
+        assign(model.positionEmbedding().weight(), loader.take("wpe.weight", c.contextLength(), e),
                 "wpe.weight");
         List<DecoderBlock> blocks = model.blocks();
         for (int i = 0; i < blocks.size(); i++) {
             Map<String, Tensor> p = blocks.get(i).namedParameters();
             String h = "h." + i + ".";
-            assign(p.get("ln_1.weight"), take(byName, unused, source, h + "ln_1.weight", e), h + "ln_1.weight");
-            assign(p.get("ln_1.bias"), take(byName, unused, source, h + "ln_1.bias", e), h + "ln_1.bias");
-            INDArray qkv = take(byName, unused, source, h + "attn.c_attn.weight", e, 3 * e);   // (C, 3C)
-            INDArray qkvBias = take(byName, unused, source, h + "attn.c_attn.bias", 3 * e);    // (3C)
+            assign(p.get("ln_1.weight"), loader.take(h + "ln_1.weight", e), h + "ln_1.weight");
+            assign(p.get("ln_1.bias"), loader.take(h + "ln_1.bias", e), h + "ln_1.bias");
+            INDArray qkv = loader.take(h + "attn.c_attn.weight", e, 3 * e);   // (C, 3C)
+            INDArray qkvBias = loader.take(h + "attn.c_attn.bias", 3 * e);    // (3C)
             String[] parts = {"query", "key", "value"};
             for (int k = 0; k < 3; k++) {
                 INDArray w = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(k * e, (k + 1) * e)).transpose();
@@ -242,25 +254,29 @@ public final class HuggingFaceGpt2 {
                 assign(p.get("attn." + parts[k] + ".bias"), qkvBias.get(NDArrayIndex.interval(k * e, (k + 1) * e)),
                         h + "attn.c_attn.bias");
             }
-            assign(p.get("attn.proj.weight"), take(byName, unused, source, h + "attn.c_proj.weight", e, e).transpose(),
+            assign(p.get("attn.proj.weight"), loader.take(h + "attn.c_proj.weight", e, e).transpose(),
                     h + "attn.c_proj.weight");
-            assign(p.get("attn.proj.bias"), take(byName, unused, source, h + "attn.c_proj.bias", e), h + "attn.c_proj.bias");
-            assign(p.get("ln_2.weight"), take(byName, unused, source, h + "ln_2.weight", e), h + "ln_2.weight");
-            assign(p.get("ln_2.bias"), take(byName, unused, source, h + "ln_2.bias", e), h + "ln_2.bias");
-            assign(p.get("mlp.fc.weight"), take(byName, unused, source, h + "mlp.c_fc.weight", e, 4 * e).transpose(),
+            assign(p.get("attn.proj.bias"), loader.take(h + "attn.c_proj.bias", e), h + "attn.c_proj.bias");
+            assign(p.get("ln_2.weight"), loader.take(h + "ln_2.weight", e), h + "ln_2.weight");
+            assign(p.get("ln_2.bias"), loader.take(h + "ln_2.bias", e), h + "ln_2.bias");
+            assign(p.get("mlp.fc.weight"), loader.take(h + "mlp.c_fc.weight", e, 4 * e).transpose(),
                     h + "mlp.c_fc.weight");
-            assign(p.get("mlp.fc.bias"), take(byName, unused, source, h + "mlp.c_fc.bias", 4 * e), h + "mlp.c_fc.bias");
-            assign(p.get("mlp.proj.weight"), take(byName, unused, source, h + "mlp.c_proj.weight", 4 * e, e).transpose(),
+            assign(p.get("mlp.fc.bias"), loader.take(h + "mlp.c_fc.bias", 4 * e), h + "mlp.c_fc.bias");
+            assign(p.get("mlp.proj.weight"), loader.take(h + "mlp.c_proj.weight", 4 * e, e).transpose(),
                     h + "mlp.c_proj.weight");
-            assign(p.get("mlp.proj.bias"), take(byName, unused, source, h + "mlp.c_proj.bias", e), h + "mlp.c_proj.bias");
+            assign(p.get("mlp.proj.bias"), loader.take(h + "mlp.c_proj.bias", e), h + "mlp.c_proj.bias");
+            loader.release();
         }
         Map<String, Tensor> top = model.namedParameters();
-        assign(top.get("ln_f.weight"), take(byName, unused, source, "ln_f.weight", e), "ln_f.weight");
-        assign(top.get("ln_f.bias"), take(byName, unused, source, "ln_f.bias", e), "ln_f.bias");
-        if (!unused.isEmpty()) {
-            throw new IOException(source + ": unexpected tensor(s) " + unused + " for a " + c.layers() + "-layer GPT-2");
+        assign(top.get("ln_f.weight"), loader.take("ln_f.weight", e), "ln_f.weight");
+        assign(top.get("ln_f.bias"), loader.take("ln_f.bias", e), "ln_f.bias");
+        loader.release();
+        if (!loader.unused.isEmpty()) {
+            throw new IOException(source + ": unexpected tensor(s) " + loader.unused + " for a " + c.layers()
+                    + "-layer GPT-2");
         }
-        if (head != null) {
+        if (headKey != null) {
+            INDArray head = reader.read(headKey);
             INDArray wte = model.tokenEmbedding().weight().value();
             if (!Arrays.equals(head.shape(), wte.shape())
                     || !head.castTo(wte.dataType()).equalsWithEps(wte, 1e-6)) {
@@ -269,18 +285,45 @@ public final class HuggingFaceGpt2 {
         }
     }
 
-    private static INDArray take(Map<String, INDArray> byName, Set<String> unused, String source, String name,
-                                 long... shape) throws IOException {
-        INDArray a = byName.get(name);
-        if (a == null) {
-            throw new IOException(source + ": missing tensor " + name);
+    /** Fetches tensors by GPT-2 name, checks their shapes and remembers which were never asked for. */
+    private static final class Loader {
+        private final Map<String, String> byName;
+        private final TensorReader reader;
+        private final String source;
+        private final Set<String> unused;
+        private final List<INDArray> loaded = new java.util.ArrayList<>();
+
+        Loader(Map<String, String> byName, TensorReader reader, String source) {
+            this.byName = byName;
+            this.reader = reader;
+            this.source = source;
+            this.unused = new LinkedHashSet<>(byName.keySet());
         }
-        if (!Arrays.equals(a.shape(), shape)) {
-            throw new IOException(source + ": tensor " + name + " has shape " + Arrays.toString(a.shape())
-                    + ", expected " + Arrays.toString(shape));
+
+        INDArray take(String name, long... shape) throws IOException {
+            String key = byName.get(name);
+            if (key == null) {
+                throw new IOException(source + ": missing tensor " + name);
+            }
+            INDArray a = reader.read(key);
+            if (!Arrays.equals(a.shape(), shape)) {
+                throw new IOException(source + ": tensor " + name + " has shape " + Arrays.toString(a.shape())
+                        + ", expected " + Arrays.toString(shape));
+            }
+            unused.remove(name);
+            loaded.add(a);
+            return a;
         }
-        unused.remove(name);
-        return a;
+
+        /** Frees the tensors read so far (their values have been copied into the model). */
+        void release() {
+            for (INDArray a : loaded) {
+                if (a.closeable()) {
+                    a.close();
+                }
+            }
+            loaded.clear();
+        }
     }
 
     private static void assign(Tensor parameter, INDArray source, String name) throws IOException {

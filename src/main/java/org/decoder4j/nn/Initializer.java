@@ -21,12 +21,24 @@ public final class Initializer {
     private final DataType dataType;
 
     public Initializer(long seed, DataType dataType) {
-        this.random = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        this(Nd4j.getRandomFactory().getNewRandomInstance(seed), dataType);
+    }
+
+    private Initializer(Random random, DataType dataType) {
+        this.random = random;
         this.dataType = dataType;
     }
 
-    /** Normal(0, std²) values. */
+    /** An initializer whose "random" values are all zero: for models whose weights are loaded next. */
+    public static Initializer forLoading(DataType dataType) {
+        return new Initializer((Random) null, dataType);
+    }
+
+    /** Normal(0, std²) values (zeros for {@link #forLoading}). */
     public INDArray normal(double std, long... shape) {
+        if (random == null) {
+            return Nd4j.zeros(dataType, shape);
+        }
         INDArray a = Nd4j.createUninitialized(dataType, shape);
         Nd4j.getExecutioner().exec(new GaussianDistribution(a, 0.0, std), random);
         return a;

@@ -58,8 +58,12 @@ public final class ParameterBuffer {
             long[] shape = p.shape();
             INDArray value = full.values.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', shape);
             INDArray grad = full.grads.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', shape);
-            value.assign(p.value());
+            INDArray old = p.value();
+            value.assign(old);
             p.moveTo(full, value, grad);
+            if (old.closeable()) {
+                old.close();                                                     // free the unpacked copy now
+            }
             full.ranges.put(p, new long[] {offset, offset + n});
             offset += n;
         }
