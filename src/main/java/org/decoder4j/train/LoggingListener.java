@@ -44,9 +44,9 @@ public final class LoggingListener implements TrainingListener {
         double elapsed = (System.nanoTime() - started) / 1e9;
         double perStep = elapsed / Math.max(1, done - firstStep);
         long etaSeconds = Math.round(perStep * (totalSteps - done));
-        LOG.info(String.format("step %d/%d  loss %.4f  lr %.3e  grad-norm %.3f  %.0f tok/s  %.1f ms  eta %d:%02d",
+        LOG.info(String.format("step %d/%d  loss %.4f  lr %.3e  grad-norm %.3f  %.0f tok/s  %.1f ms  rss %d MB  eta %d:%02d",
                 done, totalSteps, s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond(), s.millis(),
-                etaSeconds / 60, etaSeconds % 60));
+                ResidentMemory.currentBytes() >> 20, etaSeconds / 60, etaSeconds % 60));
     }
 
     @Override
