@@ -1,0 +1,113 @@
+package org.decoder4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.decoder4j.data.TokenDataset;
+import org.decoder4j.eval.EvalResult;
+import org.decoder4j.eval.Evaluator;
+import org.decoder4j.loss.Loss;
+import org.decoder4j.nn.GPT;
+import org.decoder4j.optim.AdamW;
+import org.decoder4j.optim.Optimizer;
+import org.decoder4j.tensor.MemoryScope;
+import org.decoder4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainerTest {
+
+    private static GPT tiny(long seed) {
+        return GPT.builder().vocabSize(11).contextLength(8).layers(2).heads(2).embeddingSize(16).seed(seed).build();
+    }
+
+    private static TokenDataset pattern(int n) {
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = (i * 3 + i / 7) % 11;
+        }
+        return TokenDataset.of(tokens);
+    }
+
+    @Test
+    void tinyModelOverfitsOneBatch() {
+        GPT model = tiny(1);
+        INDArray x = Nd4j.createFromArray(new long[][] {{1, 4, 2, 8, 5, 7, 3, 0}, {9, 9, 1, 2, 6, 10, 4, 4}});
+        INDArray y = Nd4j.createFromArray(new long[][] {{4, 2, 8, 5, 7, 3, 0, 6}, {9, 1, 2, 6, 10, 4, 4, 3}});
+        Optimizer opt = AdamW.lr(1e-2).weightDecay(0.0).create(model.parameters());
+        double first = Double.NaN;
+        double last = Double.NaN;
+        for (int step = 0; step < 300; step++) {
+            try (MemoryScope scope = MemoryScope.open()) {
+                opt.zeroGrad();
+                Tensor loss = Loss.crossEntropy(model.forward(x), y);
+                loss.backward();
+                opt.step();
+                last = loss.item();
+                if (step == 0) {
+                    first = last;
+                }
+            }
+        }
+        assertEquals(Math.log(11), first, 0.3, "starts near uniform");
+        assertTrue(last < 0.01, "loss after 300 steps on one batch: " + last);
+    }
+
+    @Test
+    void sameSeedSameLosses() {
+        assertArrayEquals(losses(7), losses(7));
+        double[] other = losses(8);
+        assertTrue(other[1] != losses(7)[1], "a different seed draws different batches");
+    }
+
+    private static double[] losses(long seed) {
+        List<Double> seen = new ArrayList<>();
+        Trainer.forModel(tiny(3)).data(pattern(500), null).batchSize(4).steps(5).seed(seed)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepResult s) {
+                        seen.add(s.loss());
+                    }
+                }).fit();
+        return seen.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    @Test
+    void trainingLowersValidationLossAndReportsIt() {
+        GPT model = tiny(5);
+        TokenDataset data = pattern(2000);
+        EvalResult before = Evaluator.of(model).evaluate(data);
+        List<Long> evalSteps = new ArrayList<>();
+        TrainingReport report = Trainer.forModel(model).data(data, data).batchSize(8).steps(60)
+                .optimizer(AdamW.lr(3e-3)).clipGradNorm(1.0).evalEvery(20)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEvaluation(long step, EvalResult r) {
+                        evalSteps.add(step);
+                    }
+                }).fit();
+        assertEquals(List.of(20L, 40L, 60L), evalSteps);
+        assertTrue(report.finalValLoss() < before.loss() - 0.5,
+                "validation loss " + before.loss() + " -> " + report.finalValLoss());
+        assertEquals(60, report.steps());
+        assertEquals(Math.exp(report.finalValLoss()), Evaluator.of(model).evaluate(data).perplexity(), 1e-9);
+    }
+
+    @Test
+    void refusesTokensOutsideTheVocabulary() {
+        TokenDataset bad = TokenDataset.of(new int[] {1, 2, 3, 11, 4, 5, 6, 7, 8, 9, 10});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.forModel(tiny(1)).data(bad, null).batchSize(1).steps(1).fit());
+        assertTrue(e.getMessage().contains("11"), e.getMessage());
+    }
+
+    @Test
+    void refusesAContextBeyondTheModel() {
+        assertThrows(IllegalArgumentException.class, () -> Trainer.forModel(tiny(1)).contextLength(9));
+    }
+}
