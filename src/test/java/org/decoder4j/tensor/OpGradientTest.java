@@ -58,6 +58,12 @@ class OpGradientTest {
     }
 
     @Test
+    void linear() {
+        assertGradients(t -> LinearOp.apply(t[0], t[1], t[2]), randn(1, 2, 3, 4), randn(2, 5, 4), randn(3, 5));
+        assertGradients(t -> LinearOp.apply(t[0], t[1], null), randn(1, 3, 4), randn(2, 5, 4));
+    }
+
+    @Test
     void layerNorm() {
         assertGradients(t -> LayerNormOp.apply(t[0], t[1], t[2], 1e-5),
                 randn(1, 2, 3, 8), randn(2, 8).addi(1.0), randn(3, 8));
