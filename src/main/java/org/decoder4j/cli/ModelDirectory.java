@@ -60,10 +60,14 @@ final class ModelDirectory {
     }
 
     /**
-     * The model for further training: its weights, with another dropout probability and its
-     * dropout masks drawn from {@code seed}.
+     * The model for further training with the given dropout probability. With the saved
+     * probability it is loaded as {@link #load()} does, one tensor at a time; another one needs a
+     * model built for it (dropout masks drawn from {@code seed}) and the weights copied in.
      */
     GPT loadForTraining(double dropout, long seed) throws IOException {
+        if (dropout == config.dropout()) {
+            return load();
+        }
         GPT model = new GPT(config.withDropout(dropout), seed, DataType.FLOAT);
         Path weights = dir.resolve(HuggingFaceGpt2.WEIGHTS_FILE);
         HuggingFaceGpt2.loadStateDict(model, SafeTensors.read(weights), weights.toString());
@@ -75,7 +79,7 @@ final class ModelDirectory {
         return Tokenizer.loadIfPresent(dir);
     }
 
-    /** The checks of a context length given with {@code flag} against the model's n_positions. */
+    /** Fails if a context length given with {@code flag} exceeds the model's n_positions. */
     void checkContext(String flag, int context) {
         if (context > config.contextLength()) {
             throw new IllegalArgumentException(flag + " " + context + " is longer than the model's n_positions "

@@ -155,6 +155,13 @@ class CliRoundTripTest {
         assertTrue(Files.isRegularFile(second.resolve("tokenizer.json")));
         assertEquals(JSON.readTree(first.resolve("config.json").toFile()),
                 JSON.readTree(second.resolve("config.json").toFile()), "the saved config decides the shape");
+
+        // --dropout is the one model setting --init lets a run change.
+        Path third = dir.resolve("third");
+        r = Cli.run("train", "--init", first, "--data", first.resolve("data"), "--out", third, "--steps", 2,
+                "--dropout", "0.1", "--sample-tokens", 0);
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(0.1, JSON.readTree(third.resolve("config.json").toFile()).get("resid_pdrop").asDouble());
     }
 
     @Test
