@@ -59,11 +59,7 @@ final class EvalCommand implements Callable<Integer> {
         ModelDirectory dir = ModelDirectory.open(model);
         int t = context == null ? dir.config().contextLength() : context;
         dir.checkContext("--context", t);
-        tokens.checkVocabulary(dir.config().vocabSize());
-        if (tokens.size() < t + 1L) {
-            throw new IllegalArgumentException(data + " has " + tokens.size() + " tokens, fewer than one window of "
-                    + "--context " + t + " inputs plus its target (" + (t + 1) + ")");
-        }
+        tokens.checkVocabulary(dir.config().vocabSize());     // before the weights are read: fail fast
         GPT gpt = dir.load();
         EvalResult r = Evaluator.of(gpt).contextLength(t).batchSize(batchSize).evaluate(tokens);
 

@@ -2,6 +2,7 @@ package org.decoder4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.decoder4j.data.Tokenizer;
 import org.decoder4j.generate.Generator;
@@ -107,10 +108,10 @@ final class SampleCommand implements Callable<Integer> {
 
         void accept(int id) {
             if (count == ids.length) {
-                ids = java.util.Arrays.copyOf(ids, 2 * count);
+                ids = Arrays.copyOf(ids, 2 * count);
             }
             ids[count++] = id;
-            String text = tokenizer.decode(java.util.Arrays.copyOf(ids, count));
+            String text = tokenizer.decode(Arrays.copyOf(ids, count));
             int end = text.endsWith("\uFFFD") ? text.length() - 1 : text.length();
             if (end > printed) {
                 out.print(text.substring(printed, end));

@@ -201,7 +201,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int sampleTokens;
 
-    /** The training and validation tokens, the tokenizer if known, and the prepared files waiting to be moved. */
+    /**
+     * The training and validation tokens (validation may be null), the tokenizer if known, and,
+     * without --data, the corpus prepared in a temporary directory that is deleted at the end.
+     */
     private record Data(TokenDataset train, TokenDataset val, Tokenizer tokenizer, PreparedCorpus staged) {
     }
 
@@ -215,8 +218,10 @@ final class TrainCommand implements Callable<Integer> {
         Data d = null;
         try {
             d = loadData();
-            Tokenizer tokenizer = d.tokenizer() != null || initial == null
-                    ? d.tokenizer() : initial.tokenizer().orElse(null);
+            Tokenizer tokenizer = d.tokenizer();
+            if (tokenizer == null && initial != null) {
+                tokenizer = initial.tokenizer().orElse(null);
+            }
             GPTConfig config = initial != null
                     ? initial.config().withDropout(dropout != null ? dropout : initial.config().dropout())
                     : newConfig(d, tokenizer);
