@@ -27,19 +27,22 @@ public final class GeluOp {
     private GeluOp() {
     }
 
-    /** GPT-2's tanh approximation ({@code gelu_new}). */
+    /**
+     * GPT-2's tanh approximation ({@code gelu_new}), computed as {@code x·σ(2u)} with
+     * {@code u = √(2/π)·(x + 0.044715·x³)}: the identity {@code (1 + tanh u)/2 = σ(2u)} replaces
+     * ND4J's tanh, which is more than twice as slow as its sigmoid.
+     */
     public static Tensor tanh(Tensor input) {
         INDArray x = input.value();
-        INDArray x2 = x.mul(x);                                          // x²
-        // t = tanh(√(2/π)·(x + c·x³)) = tanh(√(2/π)·x·(1 + c·x²))
-        INDArray t = x2.mul(CUBIC).addi(1.0).muli(x).muli(SQRT_2_OVER_PI);
-        Transforms.tanh(t, false);
-        INDArray y = t.add(1.0).muli(x).muli(0.5);
+        INDArray x2 = x.mul(x);                                                  // x²
+        // σ(2u) with 2u = 2√(2/π)·x·(1 + c·x²)
+        INDArray s = x2.mul(2 * SQRT_2_OVER_PI * CUBIC).addi(2 * SQRT_2_OVER_PI).muli(x);
+        Transforms.sigmoid(s, false);
+        INDArray y = s.mul(x);
         return Tensor.fromOp("geluTanh", y, dy -> {
-            // dy/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3c·x²)
-            INDArray inner = x2.mul(3 * CUBIC).addi(1.0).muli(SQRT_2_OVER_PI).muli(x);
-            INDArray sech2 = t.mul(t).rsubi(1.0);
-            INDArray d = inner.muli(sech2).addi(t).addi(1.0).muli(0.5);
+            // dy/dx = σ + x·σ·(1 − σ)·2√(2/π)·(1 + 3c·x²)
+            INDArray d = x2.mul(2 * SQRT_2_OVER_PI * 3 * CUBIC).addi(2 * SQRT_2_OVER_PI).muli(x);
+            d.muli(s).muli(s.rsub(1.0)).addi(s);
             return new INDArray[] {d.muli(dy)};
         }, input);
     }
