@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Median training-step time of the Shakespeare character recipe (4 layers, 4 heads, 128 channels,
+# context 64, batch 12), decoder4j against the PyTorch loop in torch_train.py, run one after the
+# other ROUNDS times on the same machine; prints each median and the ratio of their medians.
+# Usage, from the repository root, after `mvn -q package -DskipTests`:
+#   tools/bench/compare_step_time.sh [ROUNDS] [STEPS]
+# PyTorch runs with its fastest thread settings measured here (OPENBLAS_CORETYPE=SkylakeX,
+# OPENBLAS_NUM_THREADS=1); decoder4j with its defaults.
+set -euo pipefail
+ROUNDS=${1:-2}
+STEPS=${2:-300}
+DATA=${DATA:-../shared/data/tinyshakespeare.txt}
+PY=${PY:-/usr/bin/python3}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+java -Xmx512m -jar target/decoder4j-cli.jar prepare --input "$DATA" --out "$WORK/data" >/dev/null 2>&1
+ours=()
+theirs=()
+for round in $(seq 1 "$ROUNDS"); do
+  t=$(OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 "$PY" tools/bench/torch_train.py --data "$DATA" \
+        --steps "$STEPS" --no-eval --log-interval 100000 2>&1 | sed -n 's/^median step \([0-9.]*\) ms.*/\1/p')
+  o=$(java -Xmx512m -jar target/decoder4j-cli.jar train --data "$WORK/data/train.bin" --out "$WORK/out" \
+        --steps "$STEPS" --sample-tokens 0 --log-every 100000 2>&1 | sed -n 's/.*median step \([0-9.]*\) ms.*/\1/p')
+  echo "round $round: pytorch ${t} ms/step, decoder4j ${o} ms/step"
+  theirs+=("$t")
+  ours+=("$o")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+mt=$(median "${theirs[@]}")
+mo=$(median "${ours[@]}")
+echo "median of medians: pytorch $mt ms, decoder4j $mo ms, ratio decoder4j/pytorch $(awk -v a="$mo" -v b="$mt" 'BEGIN {printf "%.2f", a / b}')"
