@@ -124,6 +124,24 @@ class PyTorchParityTest {
         assertEquals(grads.size(), HuggingFaceGpt2.stateDict(model).size());
     }
 
+    @org.junit.jupiter.api.Test
+    void dropoutModelInEvaluationModeMatchesTheDropoutFreeReference() throws IOException {
+        Path dir = Path.of("src/test/resources/fixtures/parity-gelu-new");
+        GPTConfig withDropout = HuggingFaceGpt2.readConfig(dir.resolve("model/config.json")).withDropout(0.2);
+        GPT model = new GPT(withDropout, 0, DataType.FLOAT);
+        HuggingFaceGpt2.loadStateDict(model, SafeTensors.read(dir.resolve("model/model.safetensors")), "fixture");
+        INDArray inputs = SafeTensors.read(dir.resolve("batch.safetensors")).get("inputs");
+        INDArray expected = SafeTensors.read(dir.resolve("expected.safetensors")).get("logits");
+
+        model.eval();
+        double evalError = relative(model.forward(inputs).value(), expected);
+        model.train(true);
+        double trainError = relative(model.forward(inputs).value(), expected);
+        LOG.info("dropout 0.2: eval mode {} training mode {}", evalError, trainError);
+        assertTrue(evalError <= 1e-5, "evaluation mode must switch dropout off, differs by " + evalError);
+        assertTrue(trainError > 1e-2, "training mode must apply dropout, differs by only " + trainError);
+    }
+
     /** max |a − b| / max |b|. */
     static double relative(INDArray actual, INDArray expected) {
         INDArray a = actual.castTo(DataType.DOUBLE).reshape(expected.shape());
