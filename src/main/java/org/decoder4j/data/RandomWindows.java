@@ -15,22 +15,15 @@ import java.util.SplittableRandom;
  * <p>The offsets of batch {@code k} depend only on the seed and {@code k}, so the sequence is
  * the same on every run and {@link #seek(long)} is instant.
  */
-public final class RandomWindows implements BatchSampler {
+public final class RandomWindows extends WindowSampler {
 
-    private final TokenDataset data;
-    private final int batchSize;
-    private final int contextLength;
     private final long seed;
-    private long position;
 
     /**
      * @throws IllegalArgumentException if a size is not positive or the data is shorter than {@code T + 1}
      */
     public RandomWindows(TokenDataset data, int batchSize, int contextLength, long seed) {
-        WindowArguments.check(data, batchSize, contextLength);
-        this.data = data;
-        this.batchSize = batchSize;
-        this.contextLength = contextLength;
+        super(data, batchSize, contextLength);
         this.seed = seed;
     }
 
@@ -46,33 +39,8 @@ public final class RandomWindows implements BatchSampler {
     }
 
     @Override
-    public Batch next() {
-        Batch batch = Batch.ofWindows(data, offsets(position), contextLength);
-        position++;
-        return batch;
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public void seek(long position) {
-        if (position < 0) {
-            throw new IllegalArgumentException("position must be non-negative, got " + position);
-        }
-        this.position = position;
-    }
-
-    @Override
-    public int batchSize() {
-        return batchSize;
-    }
-
-    @Override
-    public int contextLength() {
-        return contextLength;
+    long[] starts(long position) {
+        return offsets(position);
     }
 
     /** Stafford's mix13 finaliser: nearby inputs give unrelated outputs. */

@@ -12,22 +12,15 @@ package org.decoder4j.data;
  * Batch batch = sampler.next();
  * }</pre>
  */
-public final class SequentialWindows implements BatchSampler {
+public final class SequentialWindows extends WindowSampler {
 
-    private final TokenDataset data;
-    private final int batchSize;
-    private final int contextLength;
     private final long windowCount;
-    private long position;
 
     /**
      * @throws IllegalArgumentException if a size is not positive or the data is shorter than {@code T + 1}
      */
     public SequentialWindows(TokenDataset data, int batchSize, int contextLength) {
-        WindowArguments.check(data, batchSize, contextLength);
-        this.data = data;
-        this.batchSize = batchSize;
-        this.contextLength = contextLength;
+        super(data, batchSize, contextLength);
         this.windowCount = (data.size() - 1) / contextLength;
     }
 
@@ -37,36 +30,12 @@ public final class SequentialWindows implements BatchSampler {
     }
 
     @Override
-    public Batch next() {
+    long[] starts(long position) {
         long[] starts = new long[batchSize];
         long first = Math.multiplyExact(position % windowCount, (long) batchSize) % windowCount;  // (k·B) mod n
         for (int b = 0; b < batchSize; b++) {
             starts[b] = ((first + b) % windowCount) * contextLength;
         }
-        position++;
-        return Batch.ofWindows(data, starts, contextLength);
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public void seek(long position) {
-        if (position < 0) {
-            throw new IllegalArgumentException("position must be non-negative, got " + position);
-        }
-        this.position = position;
-    }
-
-    @Override
-    public int batchSize() {
-        return batchSize;
-    }
-
-    @Override
-    public int contextLength() {
-        return contextLength;
+        return starts;
     }
 }
