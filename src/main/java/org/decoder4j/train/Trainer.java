@@ -52,6 +52,7 @@ public final class Trainer {
     private TokenDataset train;
     private TokenDataset val;
     private int batchSize = 12;
+    private int accumulation = 1;
     private int contextLength;
     private long steps = 1000;
     private OptimizerSettings optimizerSettings = AdamW.lr(1e-3);
@@ -86,6 +87,19 @@ public final class Trainer {
             throw new IllegalArgumentException("batch size must be positive, got " + b);
         }
         this.batchSize = b;
+        return this;
+    }
+
+    /**
+     * Accumulate gradients over {@code k} micro-batches of {@link #batchSize} windows before each
+     * optimizer step: the update equals that of one batch of {@code k·batchSize} windows, with the
+     * memory of one micro-batch. Default 1.
+     */
+    public Trainer gradientAccumulation(int k) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("gradient accumulation steps must be positive, got " + k);
+        }
+        this.accumulation = k;
         return this;
     }
 
@@ -194,13 +208,20 @@ public final class Trainer {
             schedule.apply(optimizer, step);
             double loss;
             double norm;
-            try (MemoryScope scope = MemoryScope.open(); Batch batch = sampler.next()) {
+            try (MemoryScope scope = MemoryScope.open()) {
                 optimizer.zeroGrad();
-                Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
-                lossTensor.backward();
+                loss = 0;
+                for (int micro = 0; micro < accumulation; micro++) {
+                    try (Batch batch = sampler.next()) {
+                        // each micro-batch's mean loss scaled by 1/k: the gradients add up to those
+                        // of the mean over all k·B windows
+                        Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
+                        lossTensor.scale(1.0 / accumulation).backward();
+                        loss += lossTensor.item() / accumulation;
+                    }
+                }
                 norm = clipNorm > 0 ? GradClip.byGlobalNorm(parameters, clipNorm) : GradClip.globalNorm(parameters);
                 optimizer.step();
-                loss = lossTensor.item();
             }
             double millis = (System.nanoTime() - t0) / 1e6;
             stepMillis[(int) step] = millis;
@@ -209,7 +230,7 @@ public final class Trainer {
                 LOG.warn("step {}: training loss is {}", step, loss);
             }
             StepResult result = new StepResult(step, loss, optimizer.groups().get(0).lr(), norm, millis,
-                    (long) batchSize * contextLength);
+                    (long) batchSize * accumulation * contextLength);
             listeners.forEach(l -> l.onStep(result));
 
             long done = step + 1;
@@ -228,7 +249,7 @@ public final class Trainer {
         double[] sorted = Arrays.copyOf(stepMillis, stepMillis.length);
         Arrays.sort(sorted);
         double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
-        double tokensPerSecond = median > 0 ? batchSize * contextLength * 1000.0 / median : 0;
+        double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
         TrainingReport report = new TrainingReport(steps, lastLoss, lastVal, bestVal, median, tokensPerSecond,
                 (System.nanoTime() - started) / 1e9);
         listeners.forEach(l -> l.onFinish(report));
