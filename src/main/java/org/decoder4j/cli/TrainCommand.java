@@ -121,8 +121,13 @@ final class TrainCommand implements Callable<Integer> {
     long steps;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "12",
-            description = "Windows per step (default: ${DEFAULT-VALUE}).")
+            description = "Windows per micro-batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--grad-accum", paramLabel = "K", defaultValue = "1",
+            description = "Micro-batches whose gradients are summed before each optimizer step: one step "
+                    + "sees K x B windows (default: ${DEFAULT-VALUE}).")
+    int gradAccum;
 
     @Option(names = "--sampling", paramLabel = "random|sequential", defaultValue = "RANDOM",
             description = "random: each window starts at a seeded random offset; sequential: at step k row b is "
@@ -273,6 +278,7 @@ final class TrainCommand implements Callable<Integer> {
     private void checkFlags() {
         Flags.nonNegative(spec, "--steps", steps);
         Flags.positive(spec, "--batch-size", batchSize);
+        Flags.positive(spec, "--grad-accum", gradAccum);
         if (context != null) {
             Flags.positive(spec, "--context", context);
         }
@@ -441,6 +447,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = Trainer.forModel(model)
                 .data(d.train(), d.val())
                 .batchSize(batchSize)
+                .gradientAccumulation(gradAccum)
                 .contextLength(t)
                 .steps(steps)
                 .optimizer(AdamW.lr(lr).betas(beta1, beta2).eps(eps).weightDecay(weightDecay))

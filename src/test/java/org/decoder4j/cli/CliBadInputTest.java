@@ -121,6 +121,7 @@ class CliBadInputTest {
         contains(fails(2, train("--data", TOKENS, "--steps", "many")), "--steps", "many");
         contains(fails(2, train("--data", TOKENS, "--schedule", "linear")), "--schedule", "linear");
         contains(fails(2, train("--data", TOKENS, "--eval-batch-size", 0)), "--eval-batch-size", "positive");
+        contains(fails(2, train("--data", TOKENS, "--grad-accum", 0)), "--grad-accum", "positive");
         contains(fails(2, train("--data", TOKENS, "--steps", 2, "--steps", 3)), "--steps", "once");
         contains(fails(2, "train", "--out", existingOut, "--data", TOKENS, "--embd", 10, "--heads", 4),
                 "--embd 10", "--heads 4");
