@@ -44,25 +44,25 @@ public final class CausalAttentionOp {
         INDArray kv = k.value();
         INDArray vv = v.value();
 
-        INDArray scores = MatMul.product(qv, false, kv, true);                 // (B, H, T, T)
+        INDArray scores = MatMul.product(qv, false, kv, true);                  // (B, H, T, T)
         scores.muli(scale).addi(causalMask(t, qv.dataType()));                 // mask broadcast over B, H
         INDArray att = Nd4j.createUninitialized(scores.dataType(), scores.shape());
-        Nd4j.exec(new SoftMax(scores, att, 3));                                // (B, H, T, T)
+        Nd4j.exec(new SoftMax(scores, att, 3));                                 // (B, H, T, T)
         INDArray dropMask = dropout > 0 ? DropoutOp.mask(att.shape(), att, dropout, rng) : null;
         INDArray attUsed = dropMask == null ? att : att.mul(dropMask);
-        INDArray y = MatMul.product(attUsed, false, vv, false);                // (B, H, T, D)
+        INDArray y = MatMul.product(attUsed, false, vv, false);                 // (B, H, T, D)
 
         return Tensor.fromOp("causalAttention", y, dy -> {
-            INDArray dv = v.requiresGrad() ? MatMul.product(attUsed, true, dy, false) : null; // (B, H, T, D)
+            INDArray dv = v.requiresGrad() ? MatMul.product(attUsed, true, dy, false) : null;  // (B, H, T, D)
             INDArray datt = MatMul.product(dy, false, vv, true);                // (B, H, T, T)
             if (dropMask != null) {
                 datt.muli(dropMask);
             }
             // softmax backward: ds = a ⊙ (da − Σ_j da_j·a_j)
-            INDArray rowDot = datt.mul(att).sum(true, 3);               // (B, H, T, 1)
+            INDArray rowDot = datt.mul(att).sum(true, 3);                       // (B, H, T, 1)
             INDArray ds = datt.subi(rowDot).muli(att).muli(scale);              // (B, H, T, T)
             INDArray dq = q.requiresGrad() ? MatMul.product(ds, false, kv, false) : null;  // (B, H, T, D)
-            INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qv, false) : null;   // (B, H, T, D)
+            INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qv, false) : null;  // (B, H, T, D)
             return new INDArray[] {dq, dk, dv};
         }, q, k, v);
     }

@@ -57,9 +57,9 @@ public final class CrossEntropyOp {
         }
         DataType type = logits.dataType();
         INDArray x = logits.value();
-        INDArray logp = Nd4j.exec(new LogSoftMax(x, 1))[0];              // (N, V)
+        INDArray logp = Nd4j.exec(new LogSoftMax(x, 1))[0];                     // (N, V)
         INDArray index = Nd4j.createFromArray(flat);
-        INDArray w = Nd4j.createFromArray(weight).castTo(type);          // (N)
+        INDArray w = Nd4j.createFromArray(weight).castTo(type);                 // (N)
         INDArray picked = gather(logp.reshape(n * vocab), index);               // (N)
         double total = counted == 0 ? Double.NaN : -picked.mul(w).sumNumber().doubleValue() / counted;
         INDArray loss = Nd4j.scalar(type, total);
@@ -70,7 +70,7 @@ public final class CrossEntropyOp {
             // dlogits = (softmax − onehot) · w · g / count, row by row
             INDArray dx = Transforms.exp(logp, true);                           // (N, V) softmax
             dx.muliColumnVector(w.mul(scale).reshape(n, 1));
-            INDArray updates = w.mul(-scale).reshape(n, 1);              // (N, 1)
+            INDArray updates = w.mul(-scale).reshape(n, 1);                     // (N, 1)
             Nd4j.exec(DynamicCustomOp.builder("scatter_add")
                     .addInputs(dx.reshape(n * vocab, 1), index, updates)
                     .addOutputs(dx.reshape(n * vocab, 1))

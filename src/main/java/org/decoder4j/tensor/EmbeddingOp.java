@@ -30,7 +30,7 @@ public final class EmbeddingOp {
                         + " is outside the embedding table of " + vocab + " rows");
             }
         }
-        INDArray rows = Nd4j.createUninitialized(weight.dataType(), ids.length(), channels); // (N, C)
+        INDArray rows = Nd4j.createUninitialized(weight.dataType(), ids.length(), channels);  // (N, C)
         Nd4j.exec(DynamicCustomOp.builder("gather")
                 .addInputs(weight.value(), flatIds)
                 .addOutputs(rows)
@@ -41,7 +41,7 @@ public final class EmbeddingOp {
         outShape[ids.rank()] = channels;
 
         return Tensor.fromOp("embedding", rows.reshape('c', outShape), dy -> {
-            INDArray table = Nd4j.zeros(dy.dataType(), vocab, channels); // (V, C)
+            INDArray table = Nd4j.zeros(dy.dataType(), vocab, channels);        // (V, C)
             Nd4j.exec(DynamicCustomOp.builder("scatter_add")
                     .addInputs(table, flatIds, dy.reshape('c', flatIds.length(), channels))
                     .addOutputs(table)

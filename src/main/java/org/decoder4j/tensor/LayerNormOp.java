@@ -31,29 +31,29 @@ public final class LayerNormOp {
         INDArray x2 = x.value().reshape('c', x.value().length() / c, c);        // (N, C)
         INDArray g = gain.value().reshape(c);
         INDArray b = bias.value().reshape(c);
-        INDArray mean = x2.mean(true, 1);                                // (N, 1)
-        INDArray centered = x2.subColumnVector(mean);                    // (N, C)
-        INDArray variance = centered.mul(centered).mean(true, 1);        // (N, 1)
-        INDArray rstd = Transforms.pow(variance.addi(epsilon), -0.5, false); // (N, 1)
-        INDArray xhat = centered.muliColumnVector(rstd);                       // (N, C), reuses centered
+        INDArray mean = RowColumnSums.rowMeans(x2);                             // (N, 1)
+        INDArray centered = x2.subColumnVector(mean);                           // (N, C)
+        INDArray variance = RowColumnSums.rowMeans(centered.mul(centered));     // (N, 1)
+        INDArray rstd = Transforms.pow(variance.addi(epsilon), -0.5, false);    // (N, 1)
+        INDArray xhat = centered.muliColumnVector(rstd);                        // (N, C), reuses centered
         INDArray y = xhat.mulRowVector(g).addiRowVector(b);                     // (N, C)
 
         return Tensor.fromOp("layerNorm", y.reshape('c', shape), dy -> {
-            INDArray dy2 = dy.reshape('c', xhat.rows(), c);                      // (N, C)
+            INDArray dy2 = dy.reshape('c', xhat.rows(), c);                     // (N, C)
             INDArray dgain = null;
             INDArray dbias = null;
             if (gain.requiresGrad()) {
-                dgain = dy2.mul(xhat).sum(0).reshape(gain.shape());     // (C)
+                dgain = RowColumnSums.columnSums(dy2.mul(xhat)).reshape(gain.shape());  // (C)
             }
             if (bias.requiresGrad()) {
-                dbias = dy2.sum(0).reshape(bias.shape());               // (C)
+                dbias = RowColumnSums.columnSums(dy2).reshape(bias.shape());    // (C)
             }
             INDArray dx = null;
             if (x.requiresGrad()) {
                 // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), with dx̂ = dy · γ
-                INDArray dxhat = dy2.mulRowVector(g);                    // (N, C)
-                INDArray meanDxhat = dxhat.mean(true, 1);                 // (N, 1)
-                INDArray meanDxhatXhat = dxhat.mul(xhat).mean(true, 1);   // (N, 1)
+                INDArray dxhat = dy2.mulRowVector(g);                           // (N, C)
+                INDArray meanDxhat = RowColumnSums.rowMeans(dxhat);             // (N, 1)
+                INDArray meanDxhatXhat = RowColumnSums.rowMeans(dxhat.mul(xhat));  // (N, 1)
                 dx = xhat.mulColumnVector(meanDxhatXhat);
                 dx.rsubi(dxhat).subiColumnVector(meanDxhat).muliColumnVector(rstd);
                 dx = dx.reshape('c', shape);

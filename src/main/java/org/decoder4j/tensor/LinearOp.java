@@ -27,7 +27,7 @@ public final class LinearOp {
                     + Arrays.toString(shape));
         }
         long rows = x.value().length() / in;
-        INDArray x2 = x.value().reshape('c', rows, in);                          // (N, in)
+        INDArray x2 = x.value().reshape('c', rows, in);                         // (N, in)
         INDArray w = weight.value();
         INDArray y = MatMul.product(x2, false, w, true);                        // (N, out)
         if (bias != null) {
@@ -40,9 +40,9 @@ public final class LinearOp {
         return Tensor.fromOp("linear", y.reshape('c', outShape), dy -> {
             INDArray dy2 = dy.reshape('c', rows, out);                          // (N, out)
             INDArray dx = x.requiresGrad()
-                    ? MatMul.product(dy2, false, w, false).reshape('c', shape) : null; // (N, in)
-            INDArray dw = weight.requiresGrad() ? MatMul.product(dy2, true, x2, false) : null; // (out, in)
-            INDArray db = bias != null && bias.requiresGrad() ? dy2.sum(0) : null;             // (out)
+                    ? MatMul.product(dy2, false, w, false).reshape('c', shape) : null;  // (N, in)
+            INDArray dw = weight.requiresGrad() ? MatMul.product(dy2, true, x2, false) : null;  // (out, in)
+            INDArray db = bias != null && bias.requiresGrad() ? RowColumnSums.columnSums(dy2) : null;  // (out)
             return bias == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db};
         }, inputs);
     }
