@@ -203,6 +203,7 @@ public final class Trainer {
         double lastLoss = Double.NaN;
         double lastVal = Double.NaN;
         double bestVal = Double.NaN;
+        long completed = steps;
         for (long step = 0; step < steps; step++) {
             long t0 = System.nanoTime();
             schedule.apply(optimizer, step);
@@ -244,13 +245,18 @@ public final class Trainer {
                 }
                 listeners.forEach(l -> l.onEvaluation(done, r));
             }
+            if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+                LOG.info("stopping after step {}: a listener asked to stop", done);
+                completed = done;
+                break;
+            }
         }
         save(checkpointDir);
-        double[] sorted = Arrays.copyOf(stepMillis, stepMillis.length);
+        double[] sorted = Arrays.copyOf(stepMillis, (int) completed);
         Arrays.sort(sorted);
         double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
         double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
-        TrainingReport report = new TrainingReport(steps, lastLoss, lastVal, bestVal, median, tokensPerSecond,
+        TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, bestVal, median, tokensPerSecond,
                 (System.nanoTime() - started) / 1e9);
         listeners.forEach(l -> l.onFinish(report));
         return report;

@@ -25,6 +25,14 @@ public interface TrainingListener {
     default void onEvaluation(long step, EvalResult result) {
     }
 
+    /**
+     * Asked after every step and every validation pass: return true to end the run there (early
+     * stopping). The run then saves and reports as if it had reached its last step.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
     /** After the last step. */
     default void onFinish(TrainingReport report) {
     }
