@@ -1,14 +1,9 @@
 package org.decoder4j.optim;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import org.decoder4j.tensor.MemoryScope;
-import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -28,15 +23,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Optimizer l2 = Adam.lr(1e-3).weightDecay(1e-4).create(model.parameters());
  * }</pre>
  */
-public final class Adam implements Optimizer {
+public final class Adam extends GroupedOptimizer {
 
-    private final List<ParameterGroup> groups;
     private final Settings settings;
-    private final Map<Tensor, INDArray[]> state = new IdentityHashMap<>(); // {m, v, vMax}
-    private long steps;
 
     Adam(List<ParameterGroup> groups, Settings settings) {
-        this.groups = List.copyOf(groups);
+        super(groups);
         this.settings = settings;
     }
 
@@ -46,35 +38,15 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step() {
-        steps++;
-        double bias1 = 1 - Math.pow(settings.beta1, steps);
-        double bias2Sqrt = Math.sqrt(1 - Math.pow(settings.beta2, steps));
-        for (ParameterGroup group : groups) {
-            INDArray[] span = ParameterBuffer.span(group.parameters());
-            if (span != null) {
-                update(group, group.parameters().get(0), span[0], span[1], bias1, bias2Sqrt);
-                continue;
-            }
-            for (Tensor p : group.parameters()) {
-                if (p.grad() != null) {
-                    update(group, p, p.value(), p.grad(), bias1, bias2Sqrt);
-                }
-            }
-        }
-    }
-
-    /** One update of {@code w} (a parameter, or a flat span of a group's parameters keyed by its first). */
-    private void update(ParameterGroup group, Tensor key, INDArray w, INDArray g, double bias1, double bias2Sqrt) {
+    void update(ParameterGroup group, Tensor key, INDArray w, INDArray g) {
         double lr = group.lr();
         double wd = group.weightDecay();
         double b1 = settings.beta1;
         double b2 = settings.beta2;
-        INDArray[] s = state.computeIfAbsent(key, k -> MemoryScope.persistent(() -> new INDArray[] {
-            Nd4j.zeros(w.dataType(), w.shape()), Nd4j.zeros(w.dataType(), w.shape()),
-            settings.amsgrad ? Nd4j.zeros(w.dataType(), w.shape()) : null}));
-        INDArray m = s[0];
-        INDArray v = s[1];
+        double bias1 = 1 - Math.pow(b1, steps);
+        double bias2Sqrt = Math.sqrt(1 - Math.pow(b2, steps));
+        INDArray m = slots.zerosIfAbsent(key, "exp_avg", w);
+        INDArray v = slots.zerosIfAbsent(key, "exp_avg_sq", w);
         if (wd != 0) {
             if (settings.decoupled) {
                 w.muli(1 - lr * wd);                                             // p ← p·(1 − lr·λ)
@@ -86,21 +58,11 @@ public final class Adam implements Optimizer {
         v.muli(b2).addi(g.mul(g).muli(1 - b2));                                  // v ← β₂v + (1−β₂)g²
         INDArray second = v;
         if (settings.amsgrad) {
-            Transforms.max(s[2], v, false);
-            second = s[2];
+            second = slots.zerosIfAbsent(key, "max_exp_avg_sq", w);
+            Transforms.max(second, v, false);                                    // v̂ ← max(v̂, v)
         }
         INDArray denom = Transforms.sqrt(second, true).divi(bias2Sqrt).addi(settings.eps);
         w.subi(m.div(denom).muli(lr / bias1));                                   // p ← p − lr/(1−β₁ᵗ)·m/denom
-    }
-
-    @Override
-    public List<ParameterGroup> groups() {
-        return groups;
-    }
-
-    @Override
-    public long stepCount() {
-        return steps;
     }
 
     /** The hyper-parameters, immutable; each setter returns a copy. */

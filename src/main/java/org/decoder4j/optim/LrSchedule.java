@@ -1,11 +1,16 @@
 package org.decoder4j.optim;
 
 /**
- * The learning rate as a function of the step (0-based), given the optimizer's base rate.
+ * The learning rate as a function of the step or epoch (0-based), given a parameter group's
+ * initial rate: the closed forms of PyTorch's {@code torch.optim.lr_scheduler} classes and of
+ * nanoGPT's schedule. A schedule is stateless; {@link LrScheduler} wraps one with PyTorch's
+ * {@code step()} / {@code get_last_lr()} counting, and the {@code Trainer} applies one each step.
  *
  * <pre>{@code
- * LrSchedule schedule = LrSchedule.warmupCosine(100, 2000, 1e-4);
- * double lr = schedule.lr(step, 1e-3);
+ * LrSchedule decay = LrSchedule.stepLR(10, 0.1);                        // ×0.1 every 10 epochs
+ * LrSchedule nano = LrSchedule.warmupCosine(100, 2000, 1e-4);
+ * LrSchedule chained = LrSchedule.warmupThen(100, LrSchedule.cosineAnnealingLR(1900, 1e-5));
+ * double lr = decay.lr(25, 1e-3);                                       // 1e-5
  * }</pre>
  */
 @FunctionalInterface
@@ -17,6 +22,107 @@ public interface LrSchedule {
     /** The base rate at every step. */
     static LrSchedule constant() {
         return (step, base) -> base;
+    }
+
+    /** {@code StepLR}: {@code base·γ^⌊step/stepSize⌋}. */
+    static LrSchedule stepLR(long stepSize, double gamma) {
+        if (stepSize < 1) {
+            throw new IllegalArgumentException("StepLR step size must be >= 1, got " + stepSize);
+        }
+        checkGamma(gamma);
+        return (step, base) -> base * Math.pow(gamma, Math.floorDiv(step, stepSize));
+    }
+
+    /** {@code MultiStepLR}: {@code base·γ^(number of milestones ≤ step)}; milestones increasing. */
+    static LrSchedule multiStepLR(double gamma, long... milestones) {
+        checkGamma(gamma);
+        long[] sorted = milestones.clone();
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] <= sorted[i - 1]) {
+                throw new IllegalArgumentException("MultiStepLR milestones must increase, got "
+                        + java.util.Arrays.toString(milestones));
+            }
+        }
+        return (step, base) -> base * Math.pow(gamma, passed(sorted, step));
+    }
+
+    /** {@code ExponentialLR}: {@code base·γ^step}. */
+    static LrSchedule exponentialLR(double gamma) {
+        checkGamma(gamma);
+        return (step, base) -> base * Math.pow(gamma, step);
+    }
+
+    /**
+     * {@code CosineAnnealingLR}: {@code η_min + (base − η_min)·(1 + cos(π·step/T_max))/2}, which
+     * (as PyTorch's) rises again after {@code T_max}.
+     */
+    static LrSchedule cosineAnnealingLR(long tMax, double etaMin) {
+        if (tMax < 1) {
+            throw new IllegalArgumentException("CosineAnnealingLR T_max must be >= 1, got " + tMax);
+        }
+        return (step, base) -> etaMin + (base - etaMin) * (1 + Math.cos(Math.PI * step / tMax)) / 2;
+    }
+
+    /**
+     * {@code LinearLR}: the factor goes linearly from {@code startFactor} to {@code endFactor} over
+     * {@code totalIters} steps, then stays at {@code endFactor}.
+     */
+    static LrSchedule linearLR(double startFactor, double endFactor, long totalIters) {
+        if (!(startFactor > 0 && startFactor <= 1) || !(endFactor >= 0 && endFactor <= 1)) {
+            throw new IllegalArgumentException("LinearLR factors must be in (0, 1] and [0, 1], got " + startFactor
+                    + " and " + endFactor);
+        }
+        if (totalIters < 0) {
+            throw new IllegalArgumentException("LinearLR total iterations must be >= 0, got " + totalIters);
+        }
+        return (step, base) -> totalIters == 0 ? base * endFactor
+                : base * (startFactor + (endFactor - startFactor) * Math.min(step, totalIters) / totalIters);
+    }
+
+    /**
+     * Linear warmup as Hugging Face's {@code get_constant_schedule_with_warmup}: factor
+     * {@code step/warmupSteps} below {@code warmupSteps} (so 0 at step 0), then 1.
+     */
+    static LrSchedule linearWarmup(long warmupSteps) {
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("warmup steps must be >= 0, got " + warmupSteps);
+        }
+        return (step, base) -> step < warmupSteps ? base * step / warmupSteps : base;
+    }
+
+    /** {@code LambdaLR}: {@code base·factor(step)} for a user function. */
+    static LrSchedule lambdaLR(java.util.function.LongToDoubleFunction factor) {
+        java.util.Objects.requireNonNull(factor, "factor");
+        return (step, base) -> base * factor.applyAsDouble(step);
+    }
+
+    /**
+     * {@code SequentialLR}: schedule {@code i} runs from milestone {@code i−1} (its own step 0)
+     * until milestone {@code i}; {@code milestones.length == schedules.size() − 1}.
+     */
+    static LrSchedule sequential(java.util.List<LrSchedule> schedules, long... milestones) {
+        if (schedules.isEmpty() || milestones.length != schedules.size() - 1) {
+            throw new IllegalArgumentException("SequentialLR needs one milestone fewer than schedules, got "
+                    + schedules.size() + " schedules and " + milestones.length + " milestones");
+        }
+        for (int i = 1; i < milestones.length; i++) {
+            if (milestones[i] <= milestones[i - 1]) {
+                throw new IllegalArgumentException("SequentialLR milestones must increase, got "
+                        + java.util.Arrays.toString(milestones));
+            }
+        }
+        java.util.List<LrSchedule> parts = java.util.List.copyOf(schedules);
+        long[] bounds = milestones.clone();
+        return (step, base) -> {
+            int i = passed(bounds, step);
+            long start = i == 0 ? 0 : bounds[i - 1];
+            return parts.get(i).lr(step - start, base);
+        };
+    }
+
+    /** {@link #linearWarmup} for {@code warmupSteps}, then {@code after} starting at its step 0. */
+    static LrSchedule warmupThen(long warmupSteps, LrSchedule after) {
+        return warmupSteps == 0 ? after : sequential(java.util.List.of(linearWarmup(warmupSteps), after), warmupSteps);
     }
 
     /**
@@ -45,6 +151,20 @@ public interface LrSchedule {
     default void apply(Optimizer optimizer, long step) {
         for (ParameterGroup group : optimizer.groups()) {
             group.setLr(lr(step, group.initialLr()));
+        }
+    }
+
+    private static int passed(long[] milestones, long step) {
+        int n = 0;
+        while (n < milestones.length && milestones[n] <= step) {
+            n++;
+        }
+        return n;
+    }
+
+    private static void checkGamma(double gamma) {
+        if (!(gamma > 0) || Double.isInfinite(gamma)) {
+            throw new IllegalArgumentException("gamma must be positive and finite, got " + gamma);
         }
     }
 }

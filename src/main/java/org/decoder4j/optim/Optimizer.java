@@ -25,6 +25,16 @@ public interface Optimizer {
     /** Number of steps taken so far. */
     long stepCount();
 
+    /** A snapshot of the optimizer's state (arrays are views; save or copy them before stepping again). */
+    OptimizerState state();
+
+    /**
+     * Continues from a saved state: step count, group learning rates and per-parameter arrays.
+     *
+     * @throws IllegalArgumentException if the state does not fit these parameter groups
+     */
+    void loadState(OptimizerState state);
+
     /** Zeroes the gradients of all parameters in all groups. */
     default void zeroGrad() {
         for (ParameterGroup group : groups()) {

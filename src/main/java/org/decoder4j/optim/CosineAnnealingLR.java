@@ -1,0 +1,16 @@
+package org.decoder4j.optim;
+
+/**
+ * Anneals each group's rate along a cosine to {@code etaMin} over {@code tMax} epochs, as {@code CosineAnnealingLR}.
+ *
+ * <pre>{@code
+ * LrScheduler scheduler = new CosineAnnealingLR(optimizer, 50, 0.001);
+ * scheduler.step();                       // once per epoch
+ * }</pre>
+ */
+public final class CosineAnnealingLR extends LrScheduler {
+
+    public CosineAnnealingLR(Optimizer optimizer, long tMax, double etaMin) {
+        super(optimizer, LrSchedule.cosineAnnealingLR(tMax, etaMin));
+    }
+}

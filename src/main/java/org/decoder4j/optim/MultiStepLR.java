@@ -1,0 +1,16 @@
+package org.decoder4j.optim;
+
+/**
+ * Decays each group's rate by {@code gamma} at each milestone epoch, as {@code MultiStepLR}.
+ *
+ * <pre>{@code
+ * LrScheduler scheduler = new MultiStepLR(optimizer, 0.5, 10, 25, 40);
+ * scheduler.step();                       // once per epoch
+ * }</pre>
+ */
+public final class MultiStepLR extends LrScheduler {
+
+    public MultiStepLR(Optimizer optimizer, double gamma, long... milestones) {
+        super(optimizer, LrSchedule.multiStepLR(gamma, milestones));
+    }
+}
