@@ -46,6 +46,7 @@ public final class GPT extends Module {
     private final Dropout drop;
     private final List<DecoderBlock> blocks;
     private final LayerNorm lnF;
+    private final Random dropoutRandom;
 
     /** Builds a freshly initialised model; {@code seed} fixes the weights and the dropout masks. */
     public GPT(GPTConfig config, long seed, DataType dataType) {
@@ -60,7 +61,7 @@ public final class GPT extends Module {
     private GPT(GPTConfig config, long seed, DataType dataType, Initializer init) {
         this.config = config;
         this.dataType = dataType;
-        Random dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
+        this.dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
         this.wte = registerModule("wte", new Embedding(config.vocabSize(), config.embeddingSize(), init));
         this.wpe = registerModule("wpe", new Embedding(config.contextLength(), config.embeddingSize(), init));
         this.drop = registerModule("drop", new Dropout(config.dropout(), dropoutRandom));
@@ -133,6 +134,15 @@ public final class GPT extends Module {
     /** Loads a Hugging Face GPT-2 directory (float32). */
     public static GPT load(java.nio.file.Path dir) throws java.io.IOException {
         return HuggingFaceGpt2.load(dir);
+    }
+
+    /**
+     * Restarts the generator of the dropout masks from {@code seed}. A trainer that reseeds it
+     * from the step number each step makes the masks of step k independent of what ran before,
+     * so a run resumed from a checkpoint draws the same masks as an uninterrupted one.
+     */
+    public void reseedDropout(long seed) {
+        dropoutRandom.setSeed(seed);
     }
 
     public GPTConfig config() {

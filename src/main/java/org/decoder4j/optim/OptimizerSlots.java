@@ -122,7 +122,7 @@ final class OptimizerSlots {
                     INDArray value = e.getValue().castTo(p.dataType());
                     if (span != null) {
                         INDArray flat = zerosIfAbsent(params.get(0), slot, span[0]);
-                        flat.get(NDArrayIndex.interval(offset, offset + n)).assign(value.reshape('c', n));
+                        flat.get(NDArrayIndex.interval(offset, offset + n)).assign(value.reshape(n));                   // flat, row-major
                     } else {
                         putCopy(p, slot, value);
                     }

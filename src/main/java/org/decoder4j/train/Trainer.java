@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.decoder4j.data.Batch;
 import org.decoder4j.data.BatchSampler;
 import org.decoder4j.data.RandomWindows;
 import org.decoder4j.data.SequentialWindows;
+import org.decoder4j.data.ShuffledWindows;
+import org.decoder4j.data.Tokenizer;
 import org.decoder4j.data.TokenDataset;
 import org.decoder4j.eval.EvalResult;
 import org.decoder4j.eval.Evaluator;
@@ -36,13 +38,26 @@ import org.slf4j.LoggerFactory;
  *         .schedule(LrSchedule.warmupCosine(100, 2000, 1e-4))
  *         .clipGradNorm(1.0)
  *         .evalEvery(250)
- *         .checkpointDir(Path.of("out"))
+ *         .checkpointDir(Path.of("out")).checkpointEvery(500)
  *         .fit();
+ *
+ * // the classic epoch loop: shuffled windows, the schedule stepped once per epoch
+ * Trainer.forModel(model).data(train, val).batchSize(32)
+ *         .epochs(30).optimizer(Adam.lr(0.001)).schedulePerEpoch(LrSchedule.stepLR(10, 0.1))
+ *         .clipGradNorm(1.0).fit();
  * }</pre>
  *
- * <p>Each step: set the learning rate from the schedule, draw a batch, forward, cross-entropy,
- * backward, clip (the norm before clipping is reported), optimizer step. Intermediate arrays of a
- * step are released when it ends, so memory stays flat over a long run.
+ * <p>Each step: reseed the dropout masks from the step number, set the learning rate from the
+ * schedule, draw {@code k} micro-batches, forward, cross-entropy, backward, clip (the norm
+ * before clipping is reported), optimizer step. Intermediate arrays of a step are released when
+ * it ends, so memory stays flat over a long run.
+ *
+ * <p><b>Checkpoints.</b> With {@link #checkpointEvery} the trainer writes
+ * {@code DIR/checkpoints/step-N/} (a {@link TrainingCheckpoint}) every N steps, keeping the last
+ * {@link #keepCheckpoints} of them, and {@code DIR/best/} at each new best validation loss.
+ * {@link #resumeFrom} continues such a checkpoint to {@link #steps} in total: the batches,
+ * dropout masks, learning rates and optimizer moments are those the uninterrupted run would have
+ * had, so the losses are the same.
  */
 public final class Trainer {
 
@@ -55,14 +70,21 @@ public final class Trainer {
     private int accumulation = 1;
     private int contextLength;
     private long steps = 1000;
+    private long epochs;
     private OptimizerSettings optimizerSettings = AdamW.lr(1e-3);
     private LrSchedule schedule = LrSchedule.constant();
+    private boolean schedulePerEpoch;
     private double clipNorm = 0;
+    private double clipNormType = 2;
     private long seed = 1337;
     private WindowSampling sampling = WindowSampling.RANDOM;
     private long evalEvery = 0;
     private int evalBatchSize = 32;
     private Path checkpointDir;
+    private long checkpointEvery;
+    private int keepCheckpoints = 3;
+    private Path resumeFrom;
+    private Tokenizer tokenizer;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     private Trainer(GPT model) {
@@ -113,42 +135,77 @@ public final class Trainer {
         return this;
     }
 
-    /** Total number of optimizer steps. */
+    /** Total number of optimizer steps (a resumed run counts the steps before the checkpoint). */
     public Trainer steps(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("steps must be >= 0, got " + n);
         }
         this.steps = n;
+        this.epochs = 0;
+        return this;
+    }
+
+    /**
+     * Train for {@code n} epochs over shuffled non-overlapping windows ({@link WindowSampling#SHUFFLED}):
+     * every window once per epoch, a new order each epoch; the step count follows from the data.
+     */
+    public Trainer epochs(long n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("epochs must be positive, got " + n);
+        }
+        this.epochs = n;
+        this.sampling = WindowSampling.SHUFFLED;
         return this;
     }
 
     public Trainer optimizer(OptimizerSettings settings) {
-        this.optimizerSettings = settings;
+        this.optimizerSettings = Objects.requireNonNull(settings, "optimizer settings");
         return this;
     }
 
+    /** The learning rate as a function of the step (0-based), applied before each step. */
     public Trainer schedule(LrSchedule s) {
-        this.schedule = s;
+        this.schedule = Objects.requireNonNull(s, "schedule");
+        this.schedulePerEpoch = false;
+        return this;
+    }
+
+    /**
+     * The learning rate as a function of the epoch, as with a PyTorch scheduler stepped once per
+     * epoch; the epoch of a step is the epoch its first batch belongs to.
+     */
+    public Trainer schedulePerEpoch(LrSchedule s) {
+        this.schedule = Objects.requireNonNull(s, "schedule");
+        this.schedulePerEpoch = true;
         return this;
     }
 
     /** Clip the global gradient L2 norm to {@code maxNorm}; 0 turns clipping off. */
     public Trainer clipGradNorm(double maxNorm) {
+        return clipGradNorm(maxNorm, 2);
+    }
+
+    /** Clip the global gradient norm of type {@code normType} (2, p, or infinity) to {@code maxNorm}. */
+    public Trainer clipGradNorm(double maxNorm, double normType) {
         if (!(maxNorm >= 0)) {
             throw new IllegalArgumentException("clip norm must be >= 0, got " + maxNorm);
         }
+        if (!(normType > 0)) {
+            throw new IllegalArgumentException("norm type must be positive or infinity, got " + normType);
+        }
         this.clipNorm = maxNorm;
+        this.clipNormType = normType;
         return this;
     }
 
-    /** Seed of the batch sampler. */
+    /** Seed of the batch order and of the dropout masks. */
     public Trainer seed(long s) {
         this.seed = s;
         return this;
     }
 
     public Trainer sampling(WindowSampling s) {
-        this.sampling = s;
+        this.sampling = Objects.requireNonNull(s, "sampling");
         return this;
     }
 
@@ -167,9 +224,42 @@ public final class Trainer {
         return this;
     }
 
-    /** Where the final model ({@code DIR}) and the best one by validation loss ({@code DIR/best}) are written. */
+    /**
+     * Where the final model ({@code DIR}), the best one by validation loss ({@code DIR/best}) and
+     * the periodic checkpoints ({@code DIR/checkpoints/step-N}) are written.
+     */
     public Trainer checkpointDir(Path dir) {
         this.checkpointDir = dir;
+        return this;
+    }
+
+    /** Write a resumable checkpoint every {@code n} steps (needs {@link #checkpointDir}); 0 = never. */
+    public Trainer checkpointEvery(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + n);
+        }
+        this.checkpointEvery = n;
+        return this;
+    }
+
+    /** How many of the latest periodic checkpoints to keep (default 3). */
+    public Trainer keepCheckpoints(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("must keep at least one checkpoint, got " + n);
+        }
+        this.keepCheckpoints = n;
+        return this;
+    }
+
+    /** Continue the run saved in this checkpoint directory (see {@link TrainingCheckpoint}). */
+    public Trainer resumeFrom(Path checkpoint) {
+        this.resumeFrom = checkpoint;
+        return this;
+    }
+
+    /** The tokenizer to write beside the model in checkpoints and the final directory. */
+    public Trainer tokenizer(Tokenizer t) {
+        this.tokenizer = t;
         return this;
     }
 
@@ -183,35 +273,54 @@ public final class Trainer {
         if (train == null) {
             throw new IllegalStateException("no training data: call data(train, val) first");
         }
+        if (checkpointEvery > 0 && checkpointDir == null) {
+            throw new IllegalStateException("checkpointEvery needs a checkpointDir to write to");
+        }
         int vocab = model.config().vocabSize();
         train.checkVocabulary(vocab);
         if (val != null) {
             val.checkVocabulary(vocab);
         }
-        BatchSampler sampler = sampling == WindowSampling.RANDOM
-                ? new RandomWindows(train, batchSize, contextLength, seed)
-                : new SequentialWindows(train, batchSize, contextLength);
+        BatchSampler sampler = sampler();
+        long batchesPerEpoch = sampler instanceof ShuffledWindows shuffled ? shuffled.batchesPerEpoch() : 0;
+        long totalSteps = epochs > 0 ? (epochs * batchesPerEpoch + accumulation - 1) / accumulation : steps;
+        if (schedulePerEpoch && batchesPerEpoch == 0) {
+            throw new IllegalStateException("a per-epoch schedule needs epochs(n) or shuffled sampling");
+        }
         Optimizer optimizer = optimizerSettings.create(model.parameters());
         List<Tensor> parameters = model.parameters();
-        LOG.info("training {} parameters for {} steps, batch {} x {} tokens, {}", model.parameterCount(), steps,
-                batchSize, contextLength, optimizerSettings);
-        listeners.forEach(l -> l.onStart(0, steps));
+
+        long startStep = 0;
+        double lastVal = Double.NaN;
+        double bestVal = Double.NaN;
+        if (resumeFrom != null) {
+            TrainerState saved = resume(optimizer, sampler);
+            startStep = saved.step();
+            lastVal = saved.lastValLoss();
+            bestVal = saved.bestValLoss();
+        }
+        LOG.info("training {} parameters for steps {} to {}, batch {} x {} tokens{}, {}", model.parameterCount(),
+                startStep, totalSteps, batchSize, contextLength,
+                accumulation > 1 ? " x " + accumulation + " micro-batches" : "", optimizerSettings);
+        final long first = startStep;
+        listeners.forEach(l -> l.onStart(first, totalSteps));
         model.train(true);
 
         long started = System.nanoTime();
-        double[] stepMillis = new double[(int) steps];
+        List<Double> stepMillis = new ArrayList<>();
         double lastLoss = Double.NaN;
-        double lastVal = Double.NaN;
-        double bestVal = Double.NaN;
-        long completed = steps;
-        for (long step = 0; step < steps; step++) {
+        long completed = startStep;
+        for (long step = startStep; step < totalSteps; step++) {
             long t0 = System.nanoTime();
-            schedule.apply(optimizer, step);
+            model.reseedDropout(dropoutSeed(step));
+            schedule.apply(optimizer, schedulePerEpoch ? sampler.position() / batchesPerEpoch : step);
             double loss;
             double norm;
+            long tokens;
             try (MemoryScope scope = MemoryScope.open()) {
                 optimizer.zeroGrad();
                 loss = 0;
+                tokens = 0;
                 for (int micro = 0; micro < accumulation; micro++) {
                     try (Batch batch = sampler.next()) {
                         // each micro-batch's mean loss scaled by 1/k: the gradients add up to those
@@ -219,41 +328,49 @@ public final class Trainer {
                         Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
                         lossTensor.scale(1.0 / accumulation).backward();
                         loss += lossTensor.item() / accumulation;
+                        tokens += (long) batch.batchSize() * batch.contextLength();
                     }
                 }
-                norm = clipNorm > 0 ? GradClip.byGlobalNorm(parameters, clipNorm) : GradClip.globalNorm(parameters);
+                norm = clipNorm > 0 ? GradClip.clipGradNorm(parameters, clipNorm, clipNormType, false)
+                        : GradClip.totalNorm(parameters, clipNormType);
                 optimizer.step();
             }
             double millis = (System.nanoTime() - t0) / 1e6;
-            stepMillis[(int) step] = millis;
+            stepMillis.add(millis);
             lastLoss = loss;
             if (!Double.isFinite(loss)) {
                 LOG.warn("step {}: training loss is {}", step, loss);
             }
-            StepResult result = new StepResult(step, loss, optimizer.groups().get(0).lr(), norm, millis,
-                    (long) batchSize * accumulation * contextLength);
+            StepResult result = new StepResult(step, loss, optimizer.groups().get(0).lr(), norm, millis, tokens);
             listeners.forEach(l -> l.onStep(result));
 
             long done = step + 1;
-            boolean evalNow = val != null && ((evalEvery > 0 && done % evalEvery == 0) || done == steps);
+            completed = done;
+            boolean evalNow = val != null && ((evalEvery > 0 && done % evalEvery == 0) || done == totalSteps);
             if (evalNow) {
                 EvalResult r = validate();
                 lastVal = r.loss();
                 if (Double.isNaN(bestVal) || r.loss() < bestVal) {
                     bestVal = r.loss();
-                    save(checkpointDir == null ? null : checkpointDir.resolve("best"));
+                    if (checkpointDir != null) {
+                        writeCheckpoint(checkpointDir.resolve("best"), optimizer, sampler, done, bestVal, lastVal);
+                    }
                 }
                 listeners.forEach(l -> l.onEvaluation(done, r));
             }
+            if (checkpointEvery > 0 && done % checkpointEvery == 0) {
+                Path checkpoints = checkpointDir.resolve("checkpoints");
+                writeCheckpoint(checkpoints.resolve(TrainingCheckpoint.directoryName(done)), optimizer, sampler,
+                        done, bestVal, lastVal);
+                prune(checkpoints);
+            }
             if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
                 LOG.info("stopping after step {}: a listener asked to stop", done);
-                completed = done;
                 break;
             }
         }
-        save(checkpointDir);
-        double[] sorted = Arrays.copyOf(stepMillis, (int) completed);
-        Arrays.sort(sorted);
+        saveModel(checkpointDir);
+        double[] sorted = stepMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
         double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
         TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, bestVal, median, tokensPerSecond,
@@ -262,16 +379,83 @@ public final class Trainer {
         return report;
     }
 
+    private BatchSampler sampler() {
+        return switch (sampling) {
+            case RANDOM -> new RandomWindows(train, batchSize, contextLength, seed);
+            case SEQUENTIAL -> new SequentialWindows(train, batchSize, contextLength);
+            case SHUFFLED -> new ShuffledWindows(train, batchSize, contextLength, seed, false);
+        };
+    }
+
+    /** Step k's dropout seed: a function of the run's seed and k only, so resuming redraws the same masks. */
+    private long dropoutSeed(long step) {
+        long z = seed * 0x9E3779B97F4A7C15L + step + 1;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Loads the checkpoint to resume from, after checking that it belongs to a run like this one. */
+    private TrainerState resume(Optimizer optimizer, BatchSampler sampler) {
+        try {
+            TrainingCheckpoint checkpoint = TrainingCheckpoint.read(resumeFrom);
+            TrainerState s = checkpoint.state();
+            mustMatch("batch size", s.batchSize(), batchSize);
+            mustMatch("context length", s.contextLength(), contextLength);
+            mustMatch("gradient accumulation", s.accumulation(), accumulation);
+            mustMatch("seed", s.seed(), seed);
+            mustMatch("sampling", s.sampling(), sampling);
+            checkpoint.restoreInto(model, optimizer);
+            sampler.seek(s.samplerPosition());
+            LOG.info("resuming from {} at step {}", resumeFrom, s.step());
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resume from " + resumeFrom + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void mustMatch(String what, Object saved, Object now) {
+        if (!saved.equals(now)) {
+            throw new IllegalArgumentException("the checkpoint " + resumeFrom + " was trained with " + what + " "
+                    + saved + ", this run asks for " + now + "; resume with the same " + what);
+        }
+    }
+
+    private void writeCheckpoint(Path dir, Optimizer optimizer, BatchSampler sampler, long done, double bestVal,
+                                 double lastVal) {
+        List<Double> lrs = new ArrayList<>();
+        optimizer.groups().forEach(g -> lrs.add(g.lr()));
+        TrainerState state = new TrainerState(done, sampler.position(), seed, batchSize, contextLength, accumulation,
+                sampling, optimizer.stepCount(), lrs, bestVal, lastVal);
+        try {
+            TrainingCheckpoint.write(dir, model, optimizer, state, tokenizer);
+            LOG.info("step {}: checkpoint written to {}", done, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint " + dir, e);
+        }
+    }
+
+    private void prune(Path checkpoints) {
+        try {
+            TrainingCheckpoint.prune(checkpoints, keepCheckpoints);
+        } catch (IOException e) {
+            LOG.warn("cannot remove old checkpoints in {}: {}", checkpoints, e.getMessage());
+        }
+    }
+
     private EvalResult validate() {
         return Evaluator.of(model).contextLength(contextLength).batchSize(evalBatchSize).evaluate(val);
     }
 
-    private void save(Path dir) {
+    private void saveModel(Path dir) {
         if (dir == null) {
             return;
         }
         try {
             model.save(dir);
+            if (tokenizer != null) {
+                tokenizer.save(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model to " + dir, e);
         }

@@ -5,5 +5,7 @@ public enum WindowSampling {
     /** nanoGPT's: each row starts at a uniformly random offset (seeded). */
     RANDOM,
     /** At step k, row b is window (k·B + b) mod n of the consecutive non-overlapping windows. */
-    SEQUENTIAL
+    SEQUENTIAL,
+    /** Epochs over the non-overlapping windows, each in a new seeded order (a shuffled DataLoader). */
+    SHUFFLED
 }

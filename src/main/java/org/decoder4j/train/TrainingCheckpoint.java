@@ -1,0 +1,276 @@
+package org.decoder4j.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.decoder4j.data.Tokenizer;
+import org.decoder4j.io.SafeTensors;
+import org.decoder4j.nn.GPT;
+import org.decoder4j.nn.GPTConfig;
+import org.decoder4j.nn.HuggingFaceGpt2;
+import org.decoder4j.optim.Optimizer;
+import org.decoder4j.optim.OptimizerState;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A resumable snapshot of a training run, in one directory that is also a model directory:
+ *
+ * <pre>
+ * config.json, model.safetensors     the model, as GPT.save writes it (loadable by Hugging Face)
+ * tokenizer.json                     when the trainer knows the tokenizer
+ * optimizer.safetensors              per-parameter optimizer state ("3.exp_avg", ...)
+ * trainer_state.json                 step, data position, seeds, learning rates, best loss
+ * </pre>
+ *
+ * <p>The directory is written beside its final place and renamed into it, so a crash leaves
+ * either the previous checkpoint or the complete new one, never a mixture.
+ *
+ * <pre>{@code
+ * TrainingCheckpoint.write(dir, model, optimizer, state, tokenizer);
+ * TrainingCheckpoint saved = TrainingCheckpoint.read(dir);
+ * saved.restoreInto(model, optimizer);
+ * long next = saved.state().step();
+ * }</pre>
+ */
+public final class TrainingCheckpoint {
+
+    /** The run's plain values. */
+    public static final String STATE_FILE = "trainer_state.json";
+    /** The optimizer's tensors. */
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    /** {@code step-N} directories inside a run's {@code checkpoints} folder. */
+    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+    private static final String FORMAT = "decoder4j-training-checkpoint";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final TrainerState state;
+
+    private TrainingCheckpoint(Path dir, TrainerState state) {
+        this.dir = dir;
+        this.state = state;
+    }
+
+    /** The recorded run state. */
+    public TrainerState state() {
+        return state;
+    }
+
+    /** The checkpoint directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The name of the checkpoint directory for {@code step} steps: {@code step-<step>}. */
+    public static String directoryName(long step) {
+        return "step-" + step;
+    }
+
+    /**
+     * Writes a checkpoint to {@code dir}, replacing what was there in one rename.
+     *
+     * @param tokenizer written beside the model when not null
+     */
+    public static void write(Path dir, GPT model, Optimizer optimizer, TrainerState state, Tokenizer tokenizer)
+            throws IOException {
+        Path target = dir.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
+        try {
+            model.save(staging);
+            if (tokenizer != null) {
+                tokenizer.save(staging);
+            }
+            OptimizerState optimizerState = optimizer.state();
+            SafeTensors.write(staging.resolve(OPTIMIZER_FILE), optimizerState.tensors(),
+                    Map.of("format", FORMAT, "optimizer", optimizer.getClass().getSimpleName()));
+            Files.write(staging.resolve(STATE_FILE), JSON.writeValueAsBytes(toJson(state)));
+            replace(staging, target);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    /**
+     * Reads the run state of the checkpoint in {@code dir}; the tensors are read by
+     * {@link #restoreInto}.
+     *
+     * @throws NoSuchFileException if {@code dir} is not a checkpoint directory
+     * @throws IOException if a file is malformed; the message names it
+     */
+    public static TrainingCheckpoint read(Path dir) throws IOException {
+        Path file = dir.resolve(STATE_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(dir.toString(), null, "not a training checkpoint: no " + STATE_FILE
+                    + " (a checkpoint is written by train --checkpoint-every)");
+        }
+        for (String required : List.of(OPTIMIZER_FILE, HuggingFaceGpt2.CONFIG_FILE, HuggingFaceGpt2.WEIGHTS_FILE)) {
+            if (!Files.isRegularFile(dir.resolve(required))) {
+                throw new NoSuchFileException(dir.resolve(required).toString(), null, "the checkpoint is incomplete");
+            }
+        }
+        try {
+            return new TrainingCheckpoint(dir, fromJson(JSON.readTree(file.toFile())));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + " is not a valid training state: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads the checkpoint's weights into {@code model} and its state into {@code optimizer}.
+     *
+     * @throws IllegalArgumentException if the checkpoint's architecture differs from the model's
+     *                                  or its optimizer state does not fit the optimizer
+     */
+    public void restoreInto(GPT model, Optimizer optimizer) throws IOException {
+        GPTConfig saved = HuggingFaceGpt2.readConfig(dir.resolve(HuggingFaceGpt2.CONFIG_FILE));
+        if (!saved.withDropout(model.config().dropout()).equals(model.config())) {
+            throw new IllegalArgumentException("the checkpoint " + dir + " holds a different model: " + saved
+                    + ", this model is " + model.config());
+        }
+        HuggingFaceGpt2.loadStateDict(model, SafeTensors.read(dir.resolve(HuggingFaceGpt2.WEIGHTS_FILE)),
+                dir.resolve(HuggingFaceGpt2.WEIGHTS_FILE).toString());
+        Map<String, INDArray> tensors = SafeTensors.read(dir.resolve(OPTIMIZER_FILE));
+        optimizer.loadState(new OptimizerState(state.optimizerSteps(), state.groupLrs(), tensors));
+    }
+
+    /** The checkpoint with the most steps among {@code checkpoints/step-N}, if any. */
+    public static Optional<Path> latest(Path checkpoints) throws IOException {
+        List<Path> all = list(checkpoints);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Deletes all but the {@code keep} checkpoints with the most steps in {@code checkpoints}. */
+    public static void prune(Path checkpoints, int keep) throws IOException {
+        List<Path> all = list(checkpoints);
+        for (int i = 0; i < all.size() - keep; i++) {
+            deleteTree(all.get(i));
+        }
+    }
+
+    /** The {@code step-N} directories holding a state file, by increasing N. */
+    private static List<Path> list(Path checkpoints) throws IOException {
+        if (!Files.isDirectory(checkpoints)) {
+            return List.of();
+        }
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(checkpoints)) {
+            entries.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
+                    .forEach(found::add);
+        }
+        found.sort(Comparator.comparingLong(TrainingCheckpoint::stepOf));
+        return found;
+    }
+
+    private static long stepOf(Path p) {
+        Matcher m = STEP_DIR.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static ObjectNode toJson(TrainerState s) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", 1);
+        root.put("step", s.step());
+        root.put("sampler_position", s.samplerPosition());
+        root.put("seed", s.seed());
+        root.put("batch_size", s.batchSize());
+        root.put("context_length", s.contextLength());
+        root.put("gradient_accumulation", s.accumulation());
+        root.put("sampling", s.sampling().name().toLowerCase(java.util.Locale.ROOT));
+        root.put("optimizer_steps", s.optimizerSteps());
+        ArrayNode lrs = root.putArray("group_lrs");
+        s.groupLrs().forEach(lrs::add);
+        putNumber(root, "best_val_loss", s.bestValLoss());
+        putNumber(root, "last_val_loss", s.lastValLoss());
+        return root;
+    }
+
+    private static TrainerState fromJson(JsonNode root) throws IOException {
+        if (!FORMAT.equals(root.path("format").asText())) {
+            throw new IOException("its \"format\" is not \"" + FORMAT + "\"");
+        }
+        List<Double> lrs = new ArrayList<>();
+        required(root, "group_lrs").forEach(n -> lrs.add(n.asDouble()));
+        return new TrainerState(required(root, "step").asLong(), required(root, "sampler_position").asLong(),
+                required(root, "seed").asLong(), required(root, "batch_size").asInt(),
+                required(root, "context_length").asInt(), required(root, "gradient_accumulation").asInt(),
+                WindowSampling.valueOf(required(root, "sampling").asText().toUpperCase(java.util.Locale.ROOT)),
+                required(root, "optimizer_steps").asLong(), lrs, number(root, "best_val_loss"),
+                number(root, "last_val_loss"));
+    }
+
+    private static JsonNode required(JsonNode root, String key) throws IOException {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            throw new IOException("missing \"" + key + "\"");
+        }
+        return n;
+    }
+
+    private static void putNumber(ObjectNode root, String key, double value) {
+        if (Double.isNaN(value)) {
+            root.putNull(key);
+        } else {
+            root.put(key, value);
+        }
+    }
+
+    private static double number(JsonNode root, String key) {
+        JsonNode n = root.get(key);
+        return n == null || n.isNull() ? Double.NaN : n.asDouble();
+    }
+
+    /** Moves the finished staging directory to {@code target}, replacing an older one there. */
+    private static void replace(Path staging, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old.");
+            Files.delete(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(staging, target);
+        }
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}
