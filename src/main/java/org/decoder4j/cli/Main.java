@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             EvalCommand.class,
             SampleCommand.class,
+            BleuCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
