@@ -22,11 +22,15 @@ import org.decoder4j.generate.Sampling;
 import org.decoder4j.nn.Activation;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
+import org.decoder4j.optim.Adam;
 import org.decoder4j.optim.AdamW;
+import org.decoder4j.optim.OptimizerSettings;
+import org.decoder4j.optim.SGD;
 import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.train.JsonLinesLog;
 import org.decoder4j.train.LoggingListener;
 import org.decoder4j.train.Trainer;
+import org.decoder4j.train.TrainingCheckpoint;
 import org.decoder4j.train.TrainingReport;
 import org.decoder4j.train.WindowSampling;
 import org.slf4j.Logger;
@@ -60,9 +64,11 @@ final class TrainCommand implements Callable<Integer> {
     private static final int DEFAULT_HEADS = 4;
     private static final int DEFAULT_EMBD = 128;
 
-    enum Schedule { CONSTANT, COSINE }
+    enum Schedule { CONSTANT, COSINE, STEP, MULTISTEP, EXPONENTIAL }
 
-    enum OptimizerKind { ADAMW }
+    enum OptimizerKind { ADAMW, ADAM, SGD }
+
+    enum ScheduleUnit { STEP, EPOCH }
 
     @Spec
     CommandSpec spec;
@@ -117,8 +123,14 @@ final class TrainCommand implements Callable<Integer> {
     // ------------------------------------------------------------------ the run
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "2000",
-            description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+            description = "Optimizer steps in total; a resumed run counts the steps before its checkpoint "
+                    + "(default: ${DEFAULT-VALUE}).")
     long steps;
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Train N epochs over the non-overlapping windows, shuffled by --seed each epoch, "
+                    + "instead of --steps.")
+    Long epochs;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "12",
             description = "Windows per micro-batch (default: ${DEFAULT-VALUE}).")
@@ -129,27 +141,59 @@ final class TrainCommand implements Callable<Integer> {
                     + "sees K x B windows (default: ${DEFAULT-VALUE}).")
     int gradAccum;
 
-    @Option(names = "--sampling", paramLabel = "random|sequential", defaultValue = "RANDOM",
+    @Option(names = "--sampling", paramLabel = "random|sequential|shuffled", defaultValue = "RANDOM",
             description = "random: each window starts at a seeded random offset; sequential: at step k row b is "
-                    + "window (k*B + b) mod n of the consecutive windows (default: random).")
+                    + "window (k*B + b) mod n of the consecutive windows; shuffled: epochs over the windows in a "
+                    + "seeded order (default: random; --epochs implies shuffled).")
     WindowSampling sampling;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1337",
             description = "Seed of the initial weights, dropout and batch order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--optimizer", paramLabel = "adamw", defaultValue = "ADAMW",
-            description = "Optimizer (default: adamw).")
+    @Option(names = "--optimizer", paramLabel = "adamw|adam|sgd", defaultValue = "ADAMW",
+            description = "adamw: decoupled weight decay; adam: weight decay added to the gradient (L2); sgd: "
+                    + "with --momentum, --dampening, --nesterov (default: adamw).")
     OptimizerKind optimizer;
+
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0",
+            description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--dampening", paramLabel = "D", defaultValue = "0",
+            description = "SGD dampening of the momentum (default: ${DEFAULT-VALUE}).")
+    double dampening;
+
+    @Option(names = "--nesterov", description = "SGD with Nesterov momentum.")
+    boolean nesterov;
 
     @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3",
             description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "COSINE",
-            description = "Learning rate after the warmup: constant, or a cosine from --lr down to --min-lr at "
-                    + "--decay-steps (default: cosine).")
+    @Option(names = "--schedule", paramLabel = "constant|cosine|step|multistep|exponential", defaultValue = "COSINE",
+            description = "Learning rate: constant; cosine (nanoGPT's: warmup, then a cosine from --lr down to "
+                    + "--min-lr at --decay-steps); step (x --gamma every --step-size); multistep (x --gamma at "
+                    + "each of --milestones); exponential (x --gamma each step or epoch). The last three start "
+                    + "after a linear warmup of --warmup-steps (default: cosine).")
     Schedule schedule;
+
+    @Option(names = "--schedule-per", paramLabel = "step|epoch", defaultValue = "STEP",
+            description = "Advance the schedule every optimizer step or, with --epochs, every epoch as a PyTorch "
+                    + "scheduler stepped once per epoch (default: step).")
+    ScheduleUnit schedulePer;
+
+    @Option(names = "--step-size", paramLabel = "N", defaultValue = "10",
+            description = "Steps (or epochs) between decays of the step schedule (default: ${DEFAULT-VALUE}).")
+    long stepSize;
+
+    @Option(names = "--gamma", paramLabel = "G", defaultValue = "0.1",
+            description = "Decay factor of the step, multistep and exponential schedules (default: ${DEFAULT-VALUE}).")
+    double gamma;
+
+    @Option(names = "--milestones", paramLabel = "N,N,...", split = ",",
+            description = "Increasing steps (or epochs) at which the multistep schedule decays.")
+    long[] milestones;
 
     @Option(names = "--warmup-steps", paramLabel = "N", defaultValue = "100",
             description = "Linear warmup steps, for either schedule (default: ${DEFAULT-VALUE}).")
@@ -178,8 +222,29 @@ final class TrainCommand implements Callable<Integer> {
     double eps;
 
     @Option(names = "--grad-clip", paramLabel = "NORM", defaultValue = "1.0",
-            description = "Clip the global gradient L2 norm to NORM; 0 = off (default: ${DEFAULT-VALUE}).")
+            description = "Clip the global gradient norm to NORM; 0 = off (default: ${DEFAULT-VALUE}).")
     double gradClip;
+
+    @Option(names = "--clip-norm-type", paramLabel = "2|inf|P", defaultValue = "2",
+            description = "Norm of --grad-clip: 2, inf (the largest absolute gradient) or any P > 0 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String clipNormType;
+
+    // ------------------------------------------------------------------ checkpoints
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Write a resumable checkpoint to OUT/checkpoints/step-N every N steps; 0 = none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "N", defaultValue = "3",
+            description = "Keep the N latest checkpoints (default: ${DEFAULT-VALUE}); OUT/best is kept apart.")
+    int keepCheckpoints;
+
+    @Option(names = "--resume", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
+            description = "Continue a run: from the checkpoint DIR, or from the latest checkpoint in DIR/checkpoints, "
+                    + "or, without DIR, in OUT/checkpoints. Repeat the run's flags; --steps is the total.")
+    String resume;
 
     // ------------------------------------------------------------------ reporting
 
@@ -216,7 +281,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkFlags();
-        ModelDirectory initial = init == null ? null : ModelDirectory.open(init);
+        Path checkpoint = resume == null ? null : resolveCheckpoint();
+        if (checkpoint != null && data == null && input == null && Files.isRegularFile(out.resolve("data/train.bin"))) {
+            data = out.resolve("data");                                      // the data the first run prepared
+        }
+        ModelDirectory initial = checkpoint != null ? ModelDirectory.open(checkpoint)
+                : init == null ? null : ModelDirectory.open(init);
         if (initial != null) {
             checkShapeAgainst(initial);
         }
@@ -257,13 +327,7 @@ final class TrainCommand implements Callable<Integer> {
             LOG.info("model: {} layers, {} heads, {} channels, context {}, vocabulary {}: {} parameters",
                     config.layers(), config.heads(), config.embeddingSize(), config.contextLength(),
                     config.vocabSize(), model.parameterCount());
-            TrainingReport report = fit(model, d, t);
-            if (tokenizer != null) {
-                tokenizer.save(out);
-                if (Files.isDirectory(out.resolve("best"))) {
-                    tokenizer.save(out.resolve("best"));
-                }
-            }
+            TrainingReport report = fit(model, d, t, tokenizer, checkpoint);
             printSummary(report, model, tokenizer, d);
             return 0;
         } finally {
@@ -313,6 +377,31 @@ final class TrainCommand implements Callable<Integer> {
         Flags.inRange(spec, "--beta2", beta2, 0, 1);
         Flags.positive(spec, "--eps", eps);
         Flags.nonNegative(spec, "--grad-clip", gradClip);
+        clipNorm();
+        if (epochs != null) {
+            Flags.positive(spec, "--epochs", epochs);
+        }
+        if (schedulePer == ScheduleUnit.EPOCH && epochs == null && sampling != WindowSampling.SHUFFLED) {
+            throw Flags.usage(spec, "--schedule-per epoch needs --epochs (or --sampling shuffled)");
+        }
+        Flags.positive(spec, "--step-size", stepSize);
+        Flags.positive(spec, "--gamma", gamma);
+        if (schedule == Schedule.MULTISTEP && (milestones == null || milestones.length == 0)) {
+            throw Flags.usage(spec, "--schedule multistep needs --milestones, e.g. --milestones 500,1000");
+        }
+        if (optimizer != OptimizerKind.SGD && (momentum != 0 || dampening != 0 || nesterov)) {
+            throw Flags.usage(spec, "--momentum, --dampening and --nesterov are for --optimizer sgd");
+        }
+        Flags.nonNegative(spec, "--momentum", momentum);
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw Flags.usage(spec, "--nesterov needs --momentum > 0 and --dampening 0");
+        }
+        Flags.nonNegative(spec, "--checkpoint-every", checkpointEvery);
+        Flags.positive(spec, "--keep-checkpoints", keepCheckpoints);
+        if (resume != null && init != null) {
+            throw Flags.usage(spec, "--resume and --init exclude each other: --resume continues a run with its "
+                    + "optimizer state, --init starts a new run from saved weights");
+        }
         Flags.nonNegative(spec, "--eval-every", evalEvery);
         Flags.positive(spec, "--eval-batch-size", evalBatchSize);
         Flags.positive(spec, "--log-every", logEvery);
@@ -328,6 +417,33 @@ final class TrainCommand implements Callable<Integer> {
         if (log != null && Files.isDirectory(log)) {
             throw Flags.usage(spec, "--log " + log + " is a directory; give a file name");
         }
+    }
+
+    /** The --clip-norm-type as a number: 2, a p > 0, or infinity. */
+    private double clipNorm() {
+        if (clipNormType.equalsIgnoreCase("inf")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        try {
+            double p = Double.parseDouble(clipNormType);
+            if (p > 0) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw Flags.usage(spec, "--clip-norm-type must be 2, inf or a positive number, got '" + clipNormType + "'");
+    }
+
+    /** The checkpoint --resume names: the directory itself, or the latest in DIR/checkpoints or OUT/checkpoints. */
+    private Path resolveCheckpoint() throws IOException {
+        Path given = resume.isEmpty() ? out : Path.of(resume);
+        if (Files.isRegularFile(given.resolve(TrainingCheckpoint.STATE_FILE))) {
+            return given;
+        }
+        return TrainingCheckpoint.latest(given.resolve("checkpoints")).orElseThrow(() -> new IllegalArgumentException(
+                "--resume: " + given + " is not a checkpoint and has no checkpoints/step-N inside (they are "
+                        + "written by train --checkpoint-every N)"));
     }
 
     /** With --init the saved config decides the shape: a shape flag may only repeat it. */
@@ -443,44 +559,79 @@ final class TrainCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ training
 
-    private TrainingReport fit(GPT model, Data d, int t) throws IOException {
+    private TrainingReport fit(GPT model, Data d, int t, Tokenizer tokenizer, Path checkpoint) throws IOException {
         Trainer trainer = Trainer.forModel(model)
                 .data(d.train(), d.val())
                 .batchSize(batchSize)
                 .gradientAccumulation(gradAccum)
                 .contextLength(t)
-                .steps(steps)
-                .optimizer(AdamW.lr(lr).betas(beta1, beta2).eps(eps).weightDecay(weightDecay))
-                .schedule(schedule())
-                .clipGradNorm(gradClip)
+                .optimizer(optimizerSettings())
+                .clipGradNorm(gradClip, clipNorm())
                 .seed(seed)
                 .sampling(sampling)
                 .evalEvery(evalEvery)
                 .evalBatchSize(evalBatchSize)
                 .checkpointDir(out)
+                .checkpointEvery(checkpointEvery)
+                .keepCheckpoints(keepCheckpoints)
+                .tokenizer(tokenizer)
                 .listener(new LoggingListener(logEvery));
+        if (epochs != null) {
+            trainer.epochs(epochs);
+        } else {
+            trainer.steps(steps);
+        }
+        if (schedulePer == ScheduleUnit.EPOCH) {
+            trainer.schedulePerEpoch(schedule());
+        } else {
+            trainer.schedule(schedule());
+        }
+        if (checkpoint != null) {
+            trainer.resumeFrom(checkpoint);
+        }
         LOG.info("training on {} ({} tokens){}", d.train().source(), d.train().size(),
                 d.val() == null ? ", no validation data" : ", validating on " + d.val().source() + " ("
                         + d.val().size() + " tokens)");
         if (log == null) {
             return trainer.fit();
         }
-        try (JsonLinesLog stepLog = JsonLinesLog.create(log)) {
+        try (JsonLinesLog stepLog = checkpoint != null ? JsonLinesLog.append(log) : JsonLinesLog.create(log)) {
             return trainer.listener(stepLog).fit();
         }
     }
 
+    private OptimizerSettings optimizerSettings() {
+        return switch (optimizer) {
+            case ADAMW -> AdamW.lr(lr).betas(beta1, beta2).eps(eps).weightDecay(weightDecay);
+            case ADAM -> Adam.lr(lr).betas(beta1, beta2).eps(eps).weightDecay(weightDecay);
+            case SGD -> SGD.lr(lr).momentum(momentum).dampening(dampening).nesterov(nesterov).weightDecay(weightDecay);
+        };
+    }
+
     private LrSchedule schedule() {
-        if (schedule == Schedule.COSINE) {
-            // As nanoGPT: a warmup longer than the decay simply runs to its end.
-            long decay = decaySteps != null ? decaySteps : steps;
-            return LrSchedule.warmupCosine(warmupSteps, Math.max(decay, warmupSteps), minLr);
+        switch (schedule) {
+            case COSINE -> {
+                // As nanoGPT: a warmup longer than the decay simply runs to its end.
+                long decay = decaySteps != null ? decaySteps : steps;
+                return LrSchedule.warmupCosine(warmupSteps, Math.max(decay, warmupSteps), minLr);
+            }
+            case STEP -> {
+                return LrSchedule.warmupThen(warmupSteps, LrSchedule.stepLR(stepSize, gamma));
+            }
+            case MULTISTEP -> {
+                return LrSchedule.warmupThen(warmupSteps, LrSchedule.multiStepLR(gamma, milestones));
+            }
+            case EXPONENTIAL -> {
+                return LrSchedule.warmupThen(warmupSteps, LrSchedule.exponentialLR(gamma));
+            }
+            default -> {
+                if (warmupSteps == 0) {
+                    return LrSchedule.constant();
+                }
+                long w = warmupSteps;
+                return (step, base) -> step < w ? base * (step + 1) / (w + 1) : base;   // nanoGPT's warmup, then flat
+            }
         }
-        if (warmupSteps == 0) {
-            return LrSchedule.constant();
-        }
-        long w = warmupSteps;
-        return (step, base) -> step < w ? base * (step + 1) / (w + 1) : base;   // nanoGPT's warmup, then flat
     }
 
     private void printSummary(TrainingReport r, GPT model, Tokenizer tokenizer, Data d) {
