@@ -212,6 +212,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
+    @Option(names = "--no-decay-embeddings",
+            description = "No weight decay on the token and position embeddings (default: decayed, as nanoGPT).")
+    boolean noDecayEmbeddings;
+
     @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default: ${DEFAULT-VALUE}).")
     double beta1;
 
@@ -566,6 +570,7 @@ final class TrainCommand implements Callable<Integer> {
                 .gradientAccumulation(gradAccum)
                 .contextLength(t)
                 .optimizer(optimizerSettings())
+                .decayEmbeddings(!noDecayEmbeddings)
                 .clipGradNorm(gradClip, clipNorm())
                 .seed(seed)
                 .sampling(sampling)

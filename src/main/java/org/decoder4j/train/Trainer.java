@@ -22,6 +22,7 @@ import org.decoder4j.optim.GradClip;
 import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.optim.Optimizer;
 import org.decoder4j.optim.OptimizerSettings;
+import org.decoder4j.optim.ParameterGrouping;
 import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.Tensor;
 import org.slf4j.Logger;
@@ -74,6 +75,7 @@ public final class Trainer {
     private OptimizerSettings optimizerSettings = AdamW.lr(1e-3);
     private LrSchedule schedule = LrSchedule.constant();
     private boolean schedulePerEpoch;
+    private boolean decayEmbeddings = true;
     private double clipNorm = 0;
     private double clipNormType = 2;
     private long seed = 1337;
@@ -160,6 +162,15 @@ public final class Trainer {
 
     public Trainer optimizer(OptimizerSettings settings) {
         this.optimizerSettings = Objects.requireNonNull(settings, "optimizer settings");
+        return this;
+    }
+
+    /**
+     * Whether the token and position embeddings get weight decay (default true, as nanoGPT); biases
+     * and layer-norm parameters never do.
+     */
+    public Trainer decayEmbeddings(boolean on) {
+        this.decayEmbeddings = on;
         return this;
     }
 
@@ -287,8 +298,10 @@ public final class Trainer {
         if (schedulePerEpoch && batchesPerEpoch == 0) {
             throw new IllegalStateException("a per-epoch schedule needs epochs(n) or shuffled sampling");
         }
-        Optimizer optimizer = optimizerSettings.create(model.parameters());
         List<Tensor> parameters = model.parameters();
+        Optimizer optimizer = optimizerSettings.create(ParameterGrouping.decayMatricesOnly(parameters,
+                optimizerSettings.lr(), optimizerSettings.weightDecay(), decayEmbeddings ? List.of()
+                        : List.of(model.tokenEmbedding().weight(), model.positionEmbedding().weight())));
 
         long startStep = 0;
         double lastVal = Double.NaN;
