@@ -67,6 +67,7 @@ public final class Trainer {
     private final GPT model;
     private TokenDataset train;
     private TokenDataset val;
+    private BatchSampler customBatches;
     private int batchSize = 12;
     private int accumulation = 1;
     private int contextLength;
@@ -103,6 +104,22 @@ public final class Trainer {
     public Trainer data(TokenDataset trainTokens, TokenDataset valTokens) {
         this.train = trainTokens;
         this.val = valTokens;
+        return this;
+    }
+
+    /**
+     * Train on batches from {@code sampler} instead of windows of a token file: for example
+     * dialogue batches whose targets carry {@link org.decoder4j.loss.Loss#IGNORE_INDEX} outside
+     * the assistant's turns (the loss is the mean over the other positions). Its
+     * {@link BatchSampler#position()} is saved in checkpoints; {@code val} (may be null) is scored
+     * as usual.
+     */
+    public Trainer batches(BatchSampler sampler, TokenDataset valTokens) {
+        this.customBatches = Objects.requireNonNull(sampler, "sampler");
+        this.val = valTokens;
+        this.batchSize = sampler.batchSize();
+        this.contextLength = sampler.contextLength();
+        this.sampling = WindowSampling.CUSTOM;
         return this;
     }
 
@@ -281,14 +298,23 @@ public final class Trainer {
 
     /** Runs the training and returns its summary. */
     public TrainingReport fit() {
-        if (train == null) {
-            throw new IllegalStateException("no training data: call data(train, val) first");
+        if (train == null && customBatches == null) {
+            throw new IllegalStateException("no training data: call data(train, val) or batches(sampler, val) first");
+        }
+        if (customBatches == null && sampling == WindowSampling.CUSTOM) {
+            throw new IllegalStateException("custom sampling needs batches(sampler, val)");
+        }
+        if (customBatches != null && sampling != WindowSampling.CUSTOM) {
+            throw new IllegalStateException("batches(sampler) supplies the batches; sampling(" + sampling
+                    + ") cannot apply");
         }
         if (checkpointEvery > 0 && checkpointDir == null) {
             throw new IllegalStateException("checkpointEvery needs a checkpointDir to write to");
         }
         int vocab = model.config().vocabSize();
-        train.checkVocabulary(vocab);
+        if (train != null) {
+            train.checkVocabulary(vocab);
+        }
         if (val != null) {
             val.checkVocabulary(vocab);
         }
@@ -397,6 +423,7 @@ public final class Trainer {
             case RANDOM -> new RandomWindows(train, batchSize, contextLength, seed);
             case SEQUENTIAL -> new SequentialWindows(train, batchSize, contextLength);
             case SHUFFLED -> new ShuffledWindows(train, batchSize, contextLength, seed, false);
+            case CUSTOM -> customBatches;
         };
     }
 

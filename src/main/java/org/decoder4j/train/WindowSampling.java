@@ -7,5 +7,7 @@ public enum WindowSampling {
     /** At step k, row b is window (k·B + b) mod n of the consecutive non-overlapping windows. */
     SEQUENTIAL,
     /** Epochs over the non-overlapping windows, each in a new seeded order (a shuffled DataLoader). */
-    SHUFFLED
+    SHUFFLED,
+    /** Batches from a sampler the user gave the trainer ({@code Trainer.batches}). */
+    CUSTOM
 }

@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.decoder4j.data.Batch;
+import org.decoder4j.data.BatchSampler;
 import org.decoder4j.data.TokenDataset;
+import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.HuggingFaceGpt2;
 import org.decoder4j.optim.Adam;
@@ -22,6 +25,7 @@ import org.decoder4j.optim.LrSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Checkpoints, resuming, and the epoch loop of the {@link Trainer}. */
 class TrainerCheckpointTest {
@@ -136,5 +140,72 @@ class TrainerCheckpointTest {
         }
         assertArrayEquals(new long[] {80, 80, 80, 80, 80, 80, 80, 32}, seen.subList(0, 8).stream()
                 .mapToLong(StepResult::tokens).toArray(), "seven full batches of 10 x 8 tokens, then 4 windows");
+    }
+
+    /** Batches whose targets are ignored (-100) in the first half of each row, the rest a pattern. */
+    private static BatchSampler maskedBatches() {
+        return new BatchSampler() {
+            private long position;
+
+            @Override
+            public Batch next() {
+                long[][] inputs = new long[2][8];
+                long[][] targets = new long[2][8];
+                for (int b = 0; b < 2; b++) {
+                    for (int t = 0; t < 8; t++) {
+                        inputs[b][t] = (position + b + t) % 11;
+                        targets[b][t] = t < 4 ? Loss.IGNORE_INDEX : (position + b + t + 1) % 11;
+                    }
+                }
+                position++;
+                return new Batch(Nd4j.createFromArray(inputs), Nd4j.createFromArray(targets));
+            }
+
+            @Override
+            public long position() {
+                return position;
+            }
+
+            @Override
+            public void seek(long p) {
+                position = p;
+            }
+
+            @Override
+            public int batchSize() {
+                return 2;
+            }
+
+            @Override
+            public int contextLength() {
+                return 8;
+            }
+        };
+    }
+
+    @Test
+    void trainsOnUserBatchesWithIgnoredTargets() {
+        List<StepResult> a = new ArrayList<>();
+        List<StepResult> b = new ArrayList<>();
+        GPT first = GPT.builder().vocabSize(11).contextLength(8).layers(1).heads(2).embeddingSize(16).seed(4).build();
+        GPT second = GPT.builder().vocabSize(11).contextLength(8).layers(1).heads(2).embeddingSize(16).seed(4).build();
+        Trainer.forModel(first).batches(maskedBatches(), null).steps(5).optimizer(AdamW.lr(1e-2))
+                .listener(recorder(a)).fit();
+        Trainer.forModel(second).batches(maskedBatches(), null).steps(5).optimizer(AdamW.lr(1e-2))
+                .listener(recorder(b)).fit();
+        assertEquals(a.stream().map(StepResult::loss).toList(), b.stream().map(StepResult::loss).toList());
+        assertEquals(16, a.get(0).tokens());
+        assertTrue(a.get(4).loss() < a.get(0).loss(), "learns the unmasked targets");
+        assertThrows(IllegalStateException.class,
+                () -> Trainer.forModel(first).batches(maskedBatches(), null).epochs(1).fit());
+    }
+
+    private static TrainingListener recorder(List<StepResult> seen) {
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepResult s) {
+                seen.add(s);
+            }
+        };
     }
 }
