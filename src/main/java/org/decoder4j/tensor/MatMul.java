@@ -1,5 +1,6 @@
 package org.decoder4j.tensor;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,8 +16,20 @@ final class MatMul {
     private MatMul() {
     }
 
-    /** C = op(a)·op(b), a new C-ordered array. */
+    /**
+     * C = op(a)·op(b), a new C-ordered array; inside an {@link Autocast} scope float32 products
+     * run in its low precision.
+     */
     static INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
+        Autocast autocast = Autocast.current();
+        if (autocast != null && a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT) {
+            return autocast.product(a, transA, b, transB);
+        }
+        return exact(a, transA, b, transB);
+    }
+
+    /** C = op(a)·op(b) in the operands' own type. */
+    static INDArray exact(INDArray a, boolean transA, INDArray b, boolean transB) {
         int r = a.rank();
         if (r < 2 || b.rank() != r) {
             throw new IllegalArgumentException("matmul needs two arrays of equal rank >= 2, got shapes "

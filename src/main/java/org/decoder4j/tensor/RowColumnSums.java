@@ -21,13 +21,13 @@ final class RowColumnSums {
     /** Σ over rows of {@code x [N, C]}: a new {@code [C]}. */
     static INDArray columnSums(INDArray x) {
         long n = x.size(0);
-        return MatMul.product(ones(n, x.dataType()).reshape(1, n), false, x, false).reshape(x.size(1));
+        return MatMul.exact(ones(n, x.dataType()).reshape(1, n), false, x, false).reshape(x.size(1));
     }
 
     /** Mean over columns of {@code x [N, C]}: a new {@code [N, 1]}. */
     static INDArray rowMeans(INDArray x) {
         long c = x.size(1);
-        return MatMul.product(x, false, ones(c, x.dataType()).reshape(c, 1), false).muli(1.0 / c);
+        return MatMul.exact(x, false, ones(c, x.dataType()).reshape(c, 1), false).muli(1.0 / c);
     }
 
     private static INDArray ones(long n, DataType type) {

@@ -9,8 +9,16 @@ package org.decoder4j.train;
  * @param gradNorm global L2 norm of the gradients before clipping
  * @param millis   wall time of the step
  * @param tokens   tokens processed in the step
+ * @param skipped  whether the optimizer step was skipped (mixed precision: non-finite gradients)
+ * @param lossScale the loss scale the step used (NaN without loss scaling)
  */
-public record StepResult(long step, double loss, double lr, double gradNorm, double millis, long tokens) {
+public record StepResult(long step, double loss, double lr, double gradNorm, double millis, long tokens,
+                         boolean skipped, double lossScale) {
+
+    /** A step that was taken, without loss scaling. */
+    public StepResult(long step, double loss, double lr, double gradNorm, double millis, long tokens) {
+        this(step, loss, lr, gradNorm, millis, tokens, false, Double.NaN);
+    }
 
     /** Throughput of this step. */
     public double tokensPerSecond() {

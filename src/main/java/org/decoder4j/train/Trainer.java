@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.decoder4j.amp.GradScaler;
+import org.decoder4j.amp.LowPrecisionKernels;
+import org.decoder4j.amp.Precision;
 import org.decoder4j.data.Batch;
 import org.decoder4j.data.BatchSampler;
 import org.decoder4j.data.RandomWindows;
@@ -23,6 +26,7 @@ import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.optim.Optimizer;
 import org.decoder4j.optim.OptimizerSettings;
 import org.decoder4j.optim.ParameterGrouping;
+import org.decoder4j.tensor.Autocast;
 import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.Tensor;
 import org.slf4j.Logger;
@@ -77,6 +81,9 @@ public final class Trainer {
     private LrSchedule schedule = LrSchedule.constant();
     private boolean schedulePerEpoch;
     private boolean decayEmbeddings = true;
+    private Precision precision = Precision.FP32;
+    private GradScaler gradScaler;
+    private boolean lossScaling = true;
     private double clipNorm = 0;
     private double clipNormType = 2;
     private long seed = 1337;
@@ -89,6 +96,7 @@ public final class Trainer {
     private Path resumeFrom;
     private Tokenizer tokenizer;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private GradScaler activeScaler;
 
     private Trainer(GPT model) {
         this.model = model;
@@ -188,6 +196,34 @@ public final class Trainer {
      */
     public Trainer decayEmbeddings(boolean on) {
         this.decayEmbeddings = on;
+        return this;
+    }
+
+    /**
+     * The precision policy: FP32 (default), BF16_MIXED or FP16_MIXED. Mixed precision runs the
+     * matrix products of forward and backward in the low precision inside an {@link Autocast}
+     * scope and keeps weights, optimizer state and everything else in float32; FP16_MIXED scales
+     * the loss with a {@link GradScaler} (PyTorch's defaults unless {@link #gradScaler} gives one).
+     */
+    public Trainer precision(Precision p) {
+        this.precision = Objects.requireNonNull(p, "precision");
+        return this;
+    }
+
+    /** The loss scaler to use (with any precision; FP16_MIXED makes a default one otherwise). */
+    public Trainer gradScaler(GradScaler scaler) {
+        this.gradScaler = Objects.requireNonNull(scaler, "scaler");
+        this.lossScaling = true;
+        return this;
+    }
+
+    /**
+     * Turns loss scaling off; refused with FP16_MIXED, whose small gradients would flush to zero
+     * without it.
+     */
+    public Trainer noLossScaling() {
+        this.lossScaling = false;
+        this.gradScaler = null;
         return this;
     }
 
@@ -329,11 +365,20 @@ public final class Trainer {
                 optimizerSettings.lr(), optimizerSettings.weightDecay(), decayEmbeddings ? List.of()
                         : List.of(model.tokenEmbedding().weight(), model.positionEmbedding().weight())));
 
+        GradScaler scaler = lossScaler();
+        activeScaler = scaler;
+        boolean nativeLowPrecision = precision != Precision.FP32 && LowPrecisionKernels.isFast(precision.lowType());
+        if (precision != Precision.FP32 && !nativeLowPrecision) {
+            LOG.warn("{} products have no fast kernel in this ND4J build: they are emulated in float32 with {} "
+                    + "rounding (the same numbers, slower than fp32); the oneDNN build runs bf16 natively "
+                    + "(docs/mixed-precision.md)", precision.lowType(), precision.lowType());
+        }
+
         long startStep = 0;
         double lastVal = Double.NaN;
         double bestVal = Double.NaN;
         if (resumeFrom != null) {
-            TrainerState saved = resume(optimizer, sampler);
+            TrainerState saved = resume(optimizer, sampler, scaler);
             startStep = saved.step();
             lastVal = saved.lastValLoss();
             bestVal = saved.bestValLoss();
@@ -356,7 +401,11 @@ public final class Trainer {
             double loss;
             double norm;
             long tokens;
-            try (MemoryScope scope = MemoryScope.open()) {
+            boolean skipped = false;
+            double lossScale = scaler == null ? Double.NaN : scaler.getScale();
+            try (MemoryScope scope = MemoryScope.open();
+                 Autocast autocast = precision == Precision.FP32 ? null
+                         : Autocast.open(precision.lowType(), nativeLowPrecision, parameters)) {
                 optimizer.zeroGrad();
                 loss = 0;
                 tokens = 0;
@@ -365,14 +414,24 @@ public final class Trainer {
                         // each micro-batch's mean loss scaled by 1/k: the gradients add up to those
                         // of the mean over all k·B windows
                         Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
-                        lossTensor.scale(1.0 / accumulation).backward();
+                        Tensor share = lossTensor.scale(1.0 / accumulation);
+                        (scaler == null ? share : scaler.scale(share)).backward();
                         loss += lossTensor.item() / accumulation;
                         tokens += (long) batch.batchSize() * batch.contextLength();
                     }
                 }
-                norm = clipNorm > 0 ? GradClip.clipGradNorm(parameters, clipNorm, clipNormType, false)
+                if (scaler != null) {
+                    scaler.unscale(optimizer);                               // true gradients before clipping
+                }
+                boolean overflow = scaler != null && scaler.foundInf();
+                norm = clipNorm > 0 && !overflow ? GradClip.clipGradNorm(parameters, clipNorm, clipNormType, false)
                         : GradClip.totalNorm(parameters, clipNormType);
-                optimizer.step();
+                if (scaler != null) {
+                    skipped = !scaler.step(optimizer);
+                    scaler.update();
+                } else {
+                    optimizer.step();
+                }
             }
             double millis = (System.nanoTime() - t0) / 1e6;
             stepMillis.add(millis);
@@ -380,7 +439,12 @@ public final class Trainer {
             if (!Double.isFinite(loss)) {
                 LOG.warn("step {}: training loss is {}", step, loss);
             }
-            StepResult result = new StepResult(step, loss, optimizer.groups().get(0).lr(), norm, millis, tokens);
+            if (skipped) {
+                LOG.info("step {}: optimizer step skipped, non-finite gradients at loss scale {}; scale now {}", step,
+                        lossScale, scaler.getScale());
+            }
+            StepResult result = new StepResult(step, loss, optimizer.groups().get(0).lr(), norm, millis, tokens,
+                    skipped, lossScale);
             listeners.forEach(l -> l.onStep(result));
 
             long done = step + 1;
@@ -413,7 +477,7 @@ public final class Trainer {
         double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
         double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
         TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, bestVal, median, tokensPerSecond,
-                (System.nanoTime() - started) / 1e9);
+                (System.nanoTime() - started) / 1e9, scaler == null ? 0 : scaler.skippedSteps());
         listeners.forEach(l -> l.onFinish(report));
         return report;
     }
@@ -436,7 +500,19 @@ public final class Trainer {
     }
 
     /** Loads the checkpoint to resume from, after checking that it belongs to a run like this one. */
-    private TrainerState resume(Optimizer optimizer, BatchSampler sampler) {
+    /** The scaler of this run: the given one, a default one for FP16_MIXED, else none. */
+    private GradScaler lossScaler() {
+        if (precision == Precision.FP16_MIXED && !lossScaling) {
+            throw new IllegalStateException("fp16 mixed precision needs loss scaling: without it small float16 "
+                    + "gradients flush to zero; use bf16, or keep the GradScaler");
+        }
+        if (gradScaler != null) {
+            return gradScaler;
+        }
+        return precision.needsLossScaling() ? new GradScaler() : null;
+    }
+
+    private TrainerState resume(Optimizer optimizer, BatchSampler sampler, GradScaler scaler) {
         try {
             TrainingCheckpoint checkpoint = TrainingCheckpoint.read(resumeFrom);
             TrainerState s = checkpoint.state();
@@ -445,6 +521,10 @@ public final class Trainer {
             mustMatch("gradient accumulation", s.accumulation(), accumulation);
             mustMatch("seed", s.seed(), seed);
             mustMatch("sampling", s.sampling(), sampling);
+            mustMatch("precision", s.precision(), precision);
+            if (scaler != null && s.scaler() != null) {
+                scaler.loadState(s.scaler());
+            }
             checkpoint.restoreInto(model, optimizer);
             sampler.seek(s.samplerPosition());
             LOG.info("resuming from {} at step {}", resumeFrom, s.step());
@@ -466,7 +546,8 @@ public final class Trainer {
         List<Double> lrs = new ArrayList<>();
         optimizer.groups().forEach(g -> lrs.add(g.lr()));
         TrainerState state = new TrainerState(done, sampler.position(), seed, batchSize, contextLength, accumulation,
-                sampling, optimizer.stepCount(), lrs, bestVal, lastVal);
+                sampling, optimizer.stepCount(), lrs, bestVal, lastVal, precision,
+                activeScaler == null ? null : activeScaler.state());
         try {
             TrainingCheckpoint.write(dir, model, optimizer, state, tokenizer);
             LOG.info("step {}: checkpoint written to {}", done, dir);

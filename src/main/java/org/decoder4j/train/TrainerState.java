@@ -1,6 +1,8 @@
 package org.decoder4j.train;
 
 import java.util.List;
+import org.decoder4j.amp.GradScaler;
+import org.decoder4j.amp.Precision;
 
 /**
  * The plain values of a training run that a checkpoint records beside the tensors
@@ -18,10 +20,12 @@ import java.util.List;
  * @param groupLrs            each parameter group's learning rate at the checkpoint
  * @param bestValLoss         lowest validation loss so far (NaN if none)
  * @param lastValLoss         the latest validation loss (NaN if none)
+ * @param precision           the precision policy of the run
+ * @param scaler              the loss scaler's state, or null without loss scaling
  */
 public record TrainerState(long step, long samplerPosition, long seed, int batchSize, int contextLength,
                            int accumulation, WindowSampling sampling, long optimizerSteps, List<Double> groupLrs,
-                           double bestValLoss, double lastValLoss) {
+                           double bestValLoss, double lastValLoss, Precision precision, GradScaler.State scaler) {
 
     public TrainerState {
         groupLrs = List.copyOf(groupLrs);

@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.decoder4j.amp.GradScaler;
+import org.decoder4j.amp.Precision;
 import org.decoder4j.data.Tokenizer;
 import org.decoder4j.io.SafeTensors;
 import org.decoder4j.nn.GPT;
@@ -201,6 +203,15 @@ public final class TrainingCheckpoint {
         s.groupLrs().forEach(lrs::add);
         putNumber(root, "best_val_loss", s.bestValLoss());
         putNumber(root, "last_val_loss", s.lastValLoss());
+        root.put("precision", s.precision().flag());
+        if (s.scaler() == null) {
+            root.putNull("scaler");
+        } else {
+            ObjectNode scaler = root.putObject("scaler");
+            scaler.put("scale", s.scaler().scale());
+            scaler.put("growth_tracker", s.scaler().growthTracker());
+            scaler.put("skipped_steps", s.scaler().skippedSteps());
+        }
         return root;
     }
 
@@ -215,7 +226,16 @@ public final class TrainingCheckpoint {
                 required(root, "context_length").asInt(), required(root, "gradient_accumulation").asInt(),
                 WindowSampling.valueOf(required(root, "sampling").asText().toUpperCase(java.util.Locale.ROOT)),
                 required(root, "optimizer_steps").asLong(), lrs, number(root, "best_val_loss"),
-                number(root, "last_val_loss"));
+                number(root, "last_val_loss"), Precision.parse(root.path("precision").asText("fp32")), scaler(root));
+    }
+
+    private static GradScaler.State scaler(JsonNode root) throws IOException {
+        JsonNode n = root.get("scaler");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        return new GradScaler.State(required(n, "scale").asDouble(), required(n, "growth_tracker").asInt(),
+                required(n, "skipped_steps").asLong());
     }
 
     private static JsonNode required(JsonNode root, String key) throws IOException {

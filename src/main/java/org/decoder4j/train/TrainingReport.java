@@ -10,7 +10,15 @@ package org.decoder4j.train;
  * @param medianStepMillis   median wall time of a step, evaluations excluded
  * @param tokensPerSecond    training throughput at the median step time
  * @param totalSeconds       wall time of the whole run, evaluations included
+ * @param skippedSteps       optimizer steps skipped for non-finite gradients (mixed precision)
  */
 public record TrainingReport(long steps, double finalTrainLoss, double finalValLoss, double bestValLoss,
-                             double medianStepMillis, double tokensPerSecond, double totalSeconds) {
+                             double medianStepMillis, double tokensPerSecond, double totalSeconds,
+                             long skippedSteps) {
+
+    /** A report of a run without skipped steps. */
+    public TrainingReport(long steps, double finalTrainLoss, double finalValLoss, double bestValLoss,
+                          double medianStepMillis, double tokensPerSecond, double totalSeconds) {
+        this(steps, finalTrainLoss, finalValLoss, bestValLoss, medianStepMillis, tokensPerSecond, totalSeconds, 0);
+    }
 }

@@ -1,0 +1,59 @@
+package org.decoder4j.amp;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds out, once per process, whether the loaded ND4J build multiplies matrices in bfloat16 or
+ * float16 at a useful speed. Its default CPU build has only scalar fallbacks for them (about
+ * 0.5 GFLOP/s), its oneDNN build runs bfloat16 through oneDNN (tens of GFLOP/s); rather than guess
+ * from the build's name, a small product is timed in the low precision and in float32.
+ *
+ * <pre>{@code
+ * boolean fast = LowPrecisionKernels.isFast(DataType.BFLOAT16);
+ * }</pre>
+ */
+public final class LowPrecisionKernels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LowPrecisionKernels.class);
+    /** A low-precision product at least this fraction of float32's speed counts as fast. */
+    private static final double FAST_ENOUGH = 0.5;
+    private static final Map<DataType, Boolean> FAST = new EnumMap<>(DataType.class);
+
+    private LowPrecisionKernels() {
+    }
+
+    /** Whether {@code type} products run at least half as fast as float32 ones here. */
+    public static synchronized boolean isFast(DataType type) {
+        return FAST.computeIfAbsent(type, LowPrecisionKernels::measure);
+    }
+
+    private static boolean measure(DataType type) {
+        int n = 256;
+        double float32 = secondsPerProduct(DataType.FLOAT, n);
+        double low = secondsPerProduct(type, n);
+        double ratio = float32 / low;
+        LOG.info("{} matrix products run at {} of float32's speed on this ND4J build ({} vs {} ms for {}x{})",
+                type, String.format("%.2f", ratio), String.format("%.2f", low * 1e3),
+                String.format("%.2f", float32 * 1e3), n, n);
+        return ratio >= FAST_ENOUGH;
+    }
+
+    private static double secondsPerProduct(DataType type, int n) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n).castTo(type);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n).castTo(type);
+        a.mmul(b);                                                              // warm-up
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            a.mmul(b);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
+    }
+}

@@ -1,0 +1,93 @@
+package org.decoder4j.amp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.decoder4j.io.SafeTensors;
+import org.decoder4j.loss.Loss;
+import org.decoder4j.nn.GPT;
+import org.decoder4j.nn.HuggingFaceGpt2;
+import org.decoder4j.tensor.Autocast;
+import org.decoder4j.tensor.NoGrad;
+import org.decoder4j.tensor.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Autocast against PyTorch (fixture {@code fixtures/amp}, from {@code tools/fixtures/make_amp_fixtures.py}).
+ */
+class AutocastTest {
+
+    private static final Path DIR = Path.of("src/test/resources/fixtures/amp");
+    private static Map<String, INDArray> tensors;
+    private static JsonNode index;
+
+    @BeforeAll
+    static void load() throws IOException {
+        tensors = SafeTensors.read(DIR.resolve("amp.safetensors"));
+        index = new ObjectMapper().readTree(DIR.resolve("amp.json").toFile());
+    }
+
+    @Test
+    void roundsToBfloat16AndFloat16AsPyTorch() {
+        INDArray in = tensors.get("rounding.in");
+        assertEquals(tensors.get("rounding.bf16"), in.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT),
+                "round to nearest, ties to even, as torch's .bfloat16()");
+        assertEquals(tensors.get("rounding.fp16"), in.castTo(DataType.HALF).castTo(DataType.FLOAT),
+                "as torch's .half(), overflow to infinity included");
+    }
+
+    @Test
+    void emulatedBfloat16ProductMatchesPyTorchsToOneRounding() {
+        Tensor a = Tensor.constant(tensors.get("product.a"));
+        Tensor b = Tensor.constant(tensors.get("product.b"));
+        INDArray expected = tensors.get("product.bf16");
+        INDArray fp32 = a.matmul(b).value();
+        INDArray ours;
+        try (Autocast scope = Autocast.open(DataType.BFLOAT16, false, List.of())) {
+            ours = a.matmul(b).value();
+        }
+        assertEquals(DataType.FLOAT, ours.dataType());
+        assertEquals(ours, ours.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT), "results are bfloat16 values");
+        // float32 sums in another order can land on the other side of a rounding boundary: at most
+        // one bfloat16 step (2^-8 relative) apart, and mostly equal
+        INDArray diff = ours.sub(expected);
+        double worst = diff.div(expected.norm1Number().doubleValue() / expected.length()).amaxNumber().doubleValue();
+        long equal = expected.length() - diff.neq(0).castTo(DataType.INT32).sumNumber().longValue();
+        assertTrue(worst <= 0.05, "worst difference in units of the mean |value|: " + worst);
+        assertTrue(equal >= 0.9 * expected.length(), equal + " of " + expected.length() + " equal");
+        assertNotEquals(0.0, fp32.sub(expected).amaxNumber().doubleValue(), "the fp32 product differs");
+    }
+
+    @Test
+    void modelLossUnderAutocastIsCloseToPyTorchs() throws IOException {
+        Path parity = Path.of("src/test/resources/fixtures/parity-gelu-new");
+        GPT model = HuggingFaceGpt2.load(parity.resolve("model"), DataType.FLOAT);
+        Map<String, INDArray> batch = SafeTensors.read(parity.resolve("batch.safetensors"));
+        double fp32;
+        double bf16;
+        try (NoGrad off = NoGrad.enter()) {
+            fp32 = Loss.crossEntropy(model.forward(batch.get("inputs")), batch.get("targets")).item();
+            try (Autocast scope = Autocast.open(DataType.BFLOAT16, false, model.parameters())) {
+                bf16 = Loss.crossEntropy(model.forward(batch.get("inputs")), batch.get("targets")).item();
+            }
+        }
+        double torchFp32 = index.get("loss_fp32").asDouble();
+        double torchBf16 = index.get("loss_autocast_bf16").asDouble();
+        assertEquals(torchFp32, fp32, 1e-5);
+        assertNotEquals(fp32, bf16, "autocast changed the products");
+        // PyTorch keeps bfloat16 activations between ops where decoder4j returns to float32 after
+        // each product, so the two bf16 losses agree to about bfloat16's precision (measured: 3e-4
+        // relative), not bit for bit
+        assertEquals(torchBf16, bf16, 1e-3 * torchBf16, "ours " + bf16 + ", PyTorch " + torchBf16 + ", fp32 " + fp32);
+    }
+}
