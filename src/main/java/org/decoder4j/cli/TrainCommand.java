@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.decoder4j.amp.GradScaler;
+import org.decoder4j.amp.Precision;
 import org.decoder4j.data.CharCorpusPreparation;
 import org.decoder4j.data.PreparedCorpus;
 import org.decoder4j.data.ShakespeareCorpus;
@@ -234,6 +236,17 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String clipNormType;
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
+            description = "fp32; bf16: matrix products in bfloat16 (fast with the oneDNN build of ND4J, emulated "
+                    + "otherwise); fp16: products in float16 with dynamic loss scaling. Weights, optimizer and "
+                    + "everything else stay float32 (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--loss-scale", paramLabel = "dynamic|off", defaultValue = "dynamic",
+            description = "Loss scaling for fp16 (PyTorch's GradScaler: 2^16, x2 every 2000 clean steps, x0.5 on "
+                    + "overflow); off is refused with fp16 (default: ${DEFAULT-VALUE}).")
+    String lossScale;
+
     // ------------------------------------------------------------------ checkpoints
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
@@ -382,6 +395,14 @@ final class TrainCommand implements Callable<Integer> {
         Flags.positive(spec, "--eps", eps);
         Flags.nonNegative(spec, "--grad-clip", gradClip);
         clipNorm();
+        Precision p = precision();
+        if (!lossScale.equals("dynamic") && !lossScale.equals("off")) {
+            throw Flags.usage(spec, "--loss-scale must be dynamic or off, got '" + lossScale + "'");
+        }
+        if (p == Precision.FP16_MIXED && lossScale.equals("off")) {
+            throw Flags.usage(spec, "--precision fp16 needs --loss-scale dynamic: without loss scaling small "
+                    + "float16 gradients flush to zero (bf16 needs none)");
+        }
         if (epochs != null) {
             Flags.positive(spec, "--epochs", epochs);
         }
@@ -420,6 +441,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (log != null && Files.isDirectory(log)) {
             throw Flags.usage(spec, "--log " + log + " is a directory; give a file name");
+        }
+    }
+
+    private Precision precision() {
+        try {
+            return Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw Flags.usage(spec, "--precision: " + e.getMessage());
         }
     }
 
@@ -571,6 +600,7 @@ final class TrainCommand implements Callable<Integer> {
                 .contextLength(t)
                 .optimizer(optimizerSettings())
                 .decayEmbeddings(!noDecayEmbeddings)
+                .precision(precision())
                 .clipGradNorm(gradClip, clipNorm())
                 .seed(seed)
                 .sampling(sampling)
@@ -593,6 +623,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (checkpoint != null) {
             trainer.resumeFrom(checkpoint);
+        }
+        if (lossScale.equals("off")) {
+            trainer.noLossScaling();
+        } else if (precision() != Precision.FP32 && precision().needsLossScaling()) {
+            trainer.gradScaler(new GradScaler());
         }
         LOG.info("training on {} ({} tokens){}", d.train().source(), d.train().size(),
                 d.val() == null ? ", no validation data" : ", validating on " + d.val().source() + " ("
@@ -649,6 +684,9 @@ final class TrainCommand implements Callable<Integer> {
         if (d.val() != null) {
             losses.add(String.format(Locale.ROOT, "val loss %.4f (best %.4f, kept in %s)", r.finalValLoss(),
                     r.bestValLoss(), out.resolve("best")));
+        }
+        if (r.skippedSteps() > 0) {
+            losses.add(r.skippedSteps() + " steps skipped for non-finite fp16 gradients");
         }
         o.println(String.join(", ", losses));
         o.println("model saved to " + out);

@@ -108,6 +108,17 @@ class CliResumeTest {
     }
 
     @Test
+    void trainsInMixedPrecision() throws Exception {
+        Path out = dir.resolve("fp16");
+        Cli.Result r = Cli.run(train("--out", out, "--steps", 4, "--precision", "fp16", "--log",
+                out.resolve("log.jsonl")));
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(4, log(out.resolve("log.jsonl")).size());
+        Cli.Result bf16 = Cli.run(train("--out", dir.resolve("bf16"), "--steps", 2, "--precision", "bf16"));
+        assertEquals(0, bf16.exit(), bf16::toString);
+    }
+
+    @Test
     void badToolkitFlagsAreUsageErrors() {
         Cli.Result nesterov = Cli.run(train("--out", dir.resolve("x"), "--optimizer", "sgd", "--nesterov"));
         assertEquals(2, nesterov.exit(), nesterov::toString);
@@ -118,6 +129,11 @@ class CliResumeTest {
         assertTrue(norm.err().contains("--clip-norm-type"), norm::toString);
         Cli.Result both = Cli.run(train("--out", dir.resolve("x"), "--resume", "--init", dir.resolve("full")));
         assertTrue(both.err().contains("exclude each other"), both::toString);
+        Cli.Result precision = Cli.run(train("--out", dir.resolve("x"), "--precision", "fp8"));
+        assertEquals(2, precision.exit());
+        assertTrue(precision.err().contains("unknown precision 'fp8'"), precision::toString);
+        Cli.Result unscaled = Cli.run(train("--out", dir.resolve("x"), "--precision", "fp16", "--loss-scale", "off"));
+        assertTrue(unscaled.err().contains("needs --loss-scale dynamic"), unscaled::toString);
         assertFalse(Files.exists(dir.resolve("x")), "nothing written on a usage error");
     }
 }
