@@ -1,8 +1,5 @@
 package org.decoder4j.data;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
-
 /**
  * Every consecutive non-overlapping window of the data, once, in order, for evaluation: window
  * {@code i} has inputs {@code tokens[i·T, i·T+T)} and targets the same shifted by one; a
@@ -17,7 +14,7 @@ import java.util.NoSuchElementException;
  * }
  * }</pre>
  */
-public final class ConsecutiveWindows implements Iterable<Batch> {
+public final class ConsecutiveWindows implements IndexedBatches {
 
     private final TokenDataset data;
     private final int batchSize;
@@ -41,6 +38,7 @@ public final class ConsecutiveWindows implements Iterable<Batch> {
     }
 
     /** Number of batches, {@code ceil(windowCount / B)}. */
+    @Override
     public long batchCount() {
         return (windowCount + batchSize - 1) / batchSize;
     }
@@ -55,6 +53,7 @@ public final class ConsecutiveWindows implements Iterable<Batch> {
      *
      * @throws IndexOutOfBoundsException if there is no such batch
      */
+    @Override
     public Batch batch(long index) {
         if (index < 0 || index >= batchCount()) {
             throw new IndexOutOfBoundsException("batch " + index + " outside [0, " + batchCount() + ")");
@@ -66,25 +65,5 @@ public final class ConsecutiveWindows implements Iterable<Batch> {
             starts[b] = (first + b) * contextLength;
         }
         return Batch.ofWindows(data, starts, contextLength);
-    }
-
-    @Override
-    public Iterator<Batch> iterator() {
-        return new Iterator<>() {
-            private long next;
-
-            @Override
-            public boolean hasNext() {
-                return next < batchCount();
-            }
-
-            @Override
-            public Batch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("all " + batchCount() + " batches were returned");
-                }
-                return batch(next++);
-            }
-        };
     }
 }

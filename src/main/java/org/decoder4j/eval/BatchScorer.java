@@ -1,0 +1,78 @@
+package org.decoder4j.eval;
+
+import org.decoder4j.data.Batch;
+import org.decoder4j.loss.Loss;
+import org.decoder4j.nn.GPT;
+import org.decoder4j.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs the model on one batch and reduces its output to a {@link ScoredBatch}: the summed
+ * negative log-likelihood of the scored targets and each one's rank. Only the rows of scored
+ * positions go through the softmax, so a window that scores few of its positions (a sliding
+ * window with a small stride) costs little beyond its forward pass. The caller owns the no-grad
+ * and memory scopes; everything returned is on the Java heap.
+ */
+final class BatchScorer {
+
+    private final GPT model;
+
+    BatchScorer(GPT model) {
+        this.model = model;
+    }
+
+    /**
+     * @throws IllegalArgumentException if a target is neither {@link Loss#IGNORE_INDEX} nor a
+     *                                  vocabulary id
+     */
+    ScoredBatch score(Batch batch) {
+        long vocab = model.config().vocabSize();
+        long[] targets = batch.targets().reshape(batch.targets().length()).toLongVector();
+        int scored = 0;
+        for (int i = 0; i < targets.length; i++) {
+            long id = targets[i];
+            if (id == Loss.IGNORE_INDEX) {
+                continue;
+            }
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("target " + id + " at row " + i / batch.contextLength()
+                        + ", position " + i % batch.contextLength() + " is neither a vocabulary id [0, " + vocab
+                        + ") nor the ignore index " + Loss.IGNORE_INDEX);
+            }
+            scored++;
+        }
+        if (scored == 0) {
+            return new ScoredBatch(0, 0, new int[0]);
+        }
+        int[] rows = new int[scored];                                        // scored positions
+        long[] picks = new long[scored];                                     // row·V + target in the scored rows
+        for (int i = 0, r = 0; i < targets.length; i++) {
+            if (targets[i] != Loss.IGNORE_INDEX) {
+                rows[r] = i;
+                picks[r] = r * vocab + targets[i];
+                r++;
+            }
+        }
+
+        Tensor logits = model.forward(batch.inputs());                                     // (B, T, V)
+        INDArray flat = logits.value().reshape(targets.length, vocab);                     // (B·T, V)
+        INDArray kept = Nd4j.pullRows(flat, 1, rows);                                      // (n, V)
+        INDArray logp = Nd4j.exec(new LogSoftMax(kept, 1))[0];                             // (n, V)
+        INDArray target = Nd4j.exec(DynamicCustomOp.builder("gather")
+                .addInputs(logp.reshape((long) scored * vocab), Nd4j.createFromArray(picks))
+                .addIntegerArguments(0)
+                .build())[0];                                                              // (n)
+        INDArray above = logp.subColumnVector(target.reshape(scored, 1)).gt(0.0);          // (n, V)
+        int[] ranks = above.castTo(DataType.INT32).sum(1).toIntVector();                   // (n)
+
+        double nll = 0;
+        for (double logProbability : target.toDoubleVector()) {
+            nll -= logProbability;
+        }
+        return new ScoredBatch(nll, scored, ranks);
+    }
+}

@@ -1,0 +1,36 @@
+package org.decoder4j.eval;
+
+/**
+ * What one batch contributes to the metrics, computed once per batch by the {@link Evaluator} and
+ * handed to every {@link Metric}. Only scored positions appear: a target equal to
+ * {@link org.decoder4j.loss.Loss#IGNORE_INDEX} is left out of every field.
+ *
+ * <pre>{@code
+ * double meanLoss = scored.negativeLogLikelihood() / scored.tokens();
+ * long top1 = Arrays.stream(scored.targetRanks()).filter(r -> r < 1).count();
+ * }</pre>
+ *
+ * @param negativeLogLikelihood sum over scored positions of {@code −log p(target)}, in nats
+ * @param tokens                number of scored positions
+ * @param targetRanks           for each scored position, how many vocabulary entries have a strictly
+ *                              larger logit than the target (0: the target is the most likely token)
+ */
+public record ScoredBatch(double negativeLogLikelihood, long tokens, int[] targetRanks) {
+
+    public ScoredBatch {
+        if (tokens != targetRanks.length) {
+            throw new IllegalArgumentException(tokens + " scored tokens but " + targetRanks.length + " target ranks");
+        }
+    }
+
+    /** Number of scored positions whose target is among the {@code k} largest logits. */
+    public long hitsWithin(int k) {
+        long hits = 0;
+        for (int rank : targetRanks) {
+            if (rank < k) {
+                hits++;
+            }
+        }
+        return hits;
+    }
+}
