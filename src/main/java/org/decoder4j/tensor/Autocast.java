@@ -92,7 +92,7 @@ public final class Autocast implements AutoCloseable {
 
     /** float32 values rounded to the nearest low-precision value, kept as float32. */
     private INDArray round(INDArray x) {
-        return x.castTo(lowType).castTo(DataType.FLOAT);
+        return lowType == DataType.BFLOAT16 ? LowPrecisionRounding.toBfloat16(x) : LowPrecisionRounding.toFloat16(x);
     }
 
     /** Ends the scope: products run in float32 again (or in the enclosing scope's precision). */
