@@ -72,16 +72,26 @@ class CliRoundTripTest {
         }
         assertTrue(trained.out().contains("trained " + steps + " steps"), trained::toString);
 
-        // --log: one well-formed JSON object per step with exactly the five keys.
-        List<String> lines = Files.readAllLines(log);
-        assertEquals(steps, lines.size());
+        // --log: one well-formed JSON object per step with exactly the six step keys, and one
+        // after each validation pass (steps 20 and 40) with the step count and the validation loss.
+        List<String> all = Files.readAllLines(log);
+        assertEquals(steps + 2, all.size());
+        for (int row : new int[] {20, 41}) {
+            JsonNode o = JSON.readTree(all.get(row));
+            Set<String> keys = new TreeSet<>();
+            o.fieldNames().forEachRemaining(keys::add);
+            assertEquals(Set.of("step", "val_loss"), keys, all.get(row));
+            assertEquals(row == 20 ? 20 : 40, o.get("step").asInt());
+            assertTrue(o.get("val_loss").asDouble() < Math.log(vocab), all.get(row));
+        }
+        List<String> lines = all.stream().filter(l -> !l.contains("val_loss")).toList();
         for (int k = 0; k < steps; k++) {
             JsonNode o = JSON.readTree(lines.get(k));
             Set<String> keys = new TreeSet<>();
             o.fieldNames().forEachRemaining(keys::add);
-            assertEquals(Set.of("step", "loss", "lr", "grad_norm", "ms"), keys, lines.get(k));
+            assertEquals(Set.of("step", "loss", "lr", "grad_norm", "tokens_per_s", "ms"), keys, lines.get(k));
             assertEquals(k, o.get("step").asInt());
-            for (String key : List.of("loss", "lr", "grad_norm", "ms")) {
+            for (String key : List.of("loss", "lr", "grad_norm", "tokens_per_s", "ms")) {
                 assertTrue(o.get(key).isNumber() && Double.isFinite(o.get(key).asDouble()), lines.get(k));
             }
             // nanoGPT's cosine from 1e-2 at step 0 towards --min-lr 1e-4 at --steps, no warmup.
