@@ -110,10 +110,11 @@ public final class ConsoleProgressBar implements TrainingListener {
     /** The bar's text for the state after {@link #last}. */
     String line(long now) {
         long done = last.step() + 1;
-        double fraction = totalSteps > 0 ? Math.min(1.0, (double) done / totalSteps) : 1.0;
-        int filled = (int) Math.round(fraction * BAR_WIDTH);
+        long shown = totalSteps > 0 ? Math.min(done, totalSteps) : 1;
+        long of = Math.max(totalSteps, 1);
+        int filled = (int) (shown * BAR_WIDTH / of);   // full, like 100%, only at the end
         StringBuilder sb = new StringBuilder(96);
-        sb.append(String.format(Locale.ROOT, "%3d%% [", (int) Math.floor(fraction * 100)));
+        sb.append(String.format(Locale.ROOT, "%3d%% [", shown * 100 / of));
         sb.append("#".repeat(filled)).append("-".repeat(BAR_WIDTH - filled)).append("] ");
         sb.append(done).append('/').append(totalSteps);
         sb.append(String.format(Locale.ROOT, "  loss %.4f  lr %.2e  %.0f tok/s", last.loss(), last.lr(),

@@ -1,5 +1,6 @@
 package org.decoder4j.train;
 
+import java.util.Locale;
 import org.decoder4j.eval.EvalResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,8 +76,9 @@ public final class EarlyStopping implements TrainingListener {
         sinceBest++;
         if (sinceBest >= patience && stoppedAt < 0) {
             stoppedAt = step;
-            LOG.info("early stop at step {}: validation loss {} has not improved on {} (step {}) by more than {} "
-                    + "in {} evaluations", step, loss, bestLoss, bestStep, minDelta, sinceBest);
+            LOG.info(String.format(Locale.ROOT, "early stop at step %d: %d validations in a row have not lowered "
+                    + "the validation loss of %.4f (step %d) by more than %s; the last was %.4f", step, sinceBest,
+                    bestLoss, bestStep, minDelta, loss));
         }
     }
 
@@ -95,12 +97,16 @@ public final class EarlyStopping implements TrainingListener {
         return stoppedAt;
     }
 
-    /** The lowest validation loss seen (NaN before the first evaluation with a number). */
+    /**
+     * The validation loss the patience counts from: the last one that improved on its predecessor
+     * by more than the minimum delta; with a delta of 0, the lowest seen. NaN before the first
+     * evaluation with a number.
+     */
     public double bestLoss() {
         return bestLoss;
     }
 
-    /** The step count of the lowest validation loss, or -1 before it. */
+    /** The step count of {@link #bestLoss()}, or -1 before it. */
     public long bestStep() {
         return bestStep;
     }

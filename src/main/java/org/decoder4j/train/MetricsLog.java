@@ -1,6 +1,7 @@
 package org.decoder4j.train;
 
 import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ import org.decoder4j.eval.EvalResult;
  * }
  * }</pre>
  */
-public abstract class MetricsLog implements TrainingListener, AutoCloseable {
+public abstract class MetricsLog implements TrainingListener, Closeable {
 
     private final Path file;
     private final BufferedWriter out;
