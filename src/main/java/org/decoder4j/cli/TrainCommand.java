@@ -1,5 +1,6 @@
 package org.decoder4j.cli;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,13 +26,13 @@ import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.optim.AdamW;
 import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.train.JsonLinesLog;
-import org.decoder4j.train.LoggingListener;
 import org.decoder4j.train.Trainer;
 import org.decoder4j.train.TrainingReport;
 import org.decoder4j.train.WindowSampling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -206,6 +207,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int sampleTokens;
 
+    /** --progress, --metrics-csv, --plot, --early-stop, --early-stop-delta. */
+    @Mixin
+    ListenerFlags listenerFlags;
+
     /**
      * The training and validation tokens (validation may be null), the tokenizer if known, and,
      * without --data, the corpus prepared in a temporary directory that is deleted at the end.
@@ -238,6 +243,7 @@ final class TrainCommand implements Callable<Integer> {
             if (d.val() != null) {
                 checkFits(d.val(), config, t);
             }
+            listenerFlags.checkValidation(d.val() != null);
             if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {
                 throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
                         + " tokens but the model's vocabulary is " + config.vocabSize());
@@ -328,6 +334,7 @@ final class TrainCommand implements Callable<Integer> {
         if (log != null && Files.isDirectory(log)) {
             throw Flags.usage(spec, "--log " + log + " is a directory; give a file name");
         }
+        listenerFlags.check();
     }
 
     /** With --init the saved config decides the shape: a shape flag may only repeat it. */
@@ -457,16 +464,17 @@ final class TrainCommand implements Callable<Integer> {
                 .sampling(sampling)
                 .evalEvery(evalEvery)
                 .evalBatchSize(evalBatchSize)
-                .checkpointDir(out)
-                .listener(new LoggingListener(logEvery));
+                .checkpointDir(out);
         LOG.info("training on {} ({} tokens){}", d.train().source(), d.train().size(),
                 d.val() == null ? ", no validation data" : ", validating on " + d.val().source() + " ("
                         + d.val().size() + " tokens)");
-        if (log == null) {
-            return trainer.fit();
-        }
-        try (JsonLinesLog stepLog = JsonLinesLog.create(log)) {
-            return trainer.listener(stepLog).fit();
+        try (Closeable listeners = listenerFlags.addTo(trainer, logEvery)) {
+            if (log == null) {
+                return trainer.fit();
+            }
+            try (JsonLinesLog stepLog = JsonLinesLog.create(log)) {
+                return trainer.listener(stepLog).fit();
+            }
         }
     }
 
