@@ -194,8 +194,9 @@ final class TrainCommand implements Callable<Integer> {
     int evalBatchSize;
 
     @Option(names = "--log", paramLabel = "FILE",
-            description = "Write one JSON object per step: {\"step\",\"loss\",\"lr\",\"grad_norm\",\"ms\"} "
-                    + "(grad_norm before clipping, ms = wall time of the step).")
+            description = "Write one JSON object per step, {\"step\",\"loss\",\"lr\",\"grad_norm\",\"tokens_per_s\","
+                    + "\"ms\"} (grad_norm before clipping, ms = wall time of the step), and one per validation, "
+                    + "{\"step\",\"val_loss\"}.")
     Path log;
 
     @Option(names = "--log-every", paramLabel = "N", defaultValue = "100",
