@@ -65,6 +65,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");   // --plot draws off screen; never a window
         CliLogging.configure();
         NativeRuntime.configure();
         System.exit(commandLine().execute(args));

@@ -1,5 +1,6 @@
 package org.decoder4j.cli;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -30,7 +31,6 @@ import org.decoder4j.optim.OptimizerSettings;
 import org.decoder4j.optim.SGD;
 import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.train.JsonLinesLog;
-import org.decoder4j.train.LoggingListener;
 import org.decoder4j.train.Trainer;
 import org.decoder4j.train.TrainingCheckpoint;
 import org.decoder4j.train.TrainingReport;
@@ -38,6 +38,7 @@ import org.decoder4j.train.WindowSampling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -275,8 +276,9 @@ final class TrainCommand implements Callable<Integer> {
     int evalBatchSize;
 
     @Option(names = "--log", paramLabel = "FILE",
-            description = "Write one JSON object per step: {\"step\",\"loss\",\"lr\",\"grad_norm\",\"ms\"} "
-                    + "(grad_norm before clipping, ms = wall time of the step).")
+            description = "Write one JSON object per step, {\"step\",\"loss\",\"lr\",\"grad_norm\",\"tokens_per_s\","
+                    + "\"ms\"} (grad_norm before clipping, ms = wall time of the step), and one per validation, "
+                    + "{\"step\",\"val_loss\"}.")
     Path log;
 
     @Option(names = "--log-every", paramLabel = "N", defaultValue = "100",
@@ -287,6 +289,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Tokens of text to print after training, when the tokenizer is known; 0 = none "
                     + "(default: ${DEFAULT-VALUE}).")
     int sampleTokens;
+
+    /** --progress, --metrics-csv, --plot, --early-stop, --early-stop-delta. */
+    @Mixin
+    ListenerFlags listenerFlags;
 
     /**
      * The training and validation tokens (validation may be null), the tokenizer if known, and,
@@ -325,6 +331,7 @@ final class TrainCommand implements Callable<Integer> {
             if (d.val() != null) {
                 checkFits(d.val(), config, t);
             }
+            listenerFlags.checkValidation(d.val() != null);
             if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {
                 throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
                         + " tokens but the model's vocabulary is " + config.vocabSize());
@@ -442,6 +449,7 @@ final class TrainCommand implements Callable<Integer> {
         if (log != null && Files.isDirectory(log)) {
             throw Flags.usage(spec, "--log " + log + " is a directory; give a file name");
         }
+        listenerFlags.check();
     }
 
     private Precision precision() {
@@ -609,8 +617,7 @@ final class TrainCommand implements Callable<Integer> {
                 .checkpointDir(out)
                 .checkpointEvery(checkpointEvery)
                 .keepCheckpoints(keepCheckpoints)
-                .tokenizer(tokenizer)
-                .listener(new LoggingListener(logEvery));
+                .tokenizer(tokenizer);
         if (epochs != null) {
             trainer.epochs(epochs);
         } else {
@@ -632,11 +639,13 @@ final class TrainCommand implements Callable<Integer> {
         LOG.info("training on {} ({} tokens){}", d.train().source(), d.train().size(),
                 d.val() == null ? ", no validation data" : ", validating on " + d.val().source() + " ("
                         + d.val().size() + " tokens)");
-        if (log == null) {
-            return trainer.fit();
-        }
-        try (JsonLinesLog stepLog = checkpoint != null ? JsonLinesLog.append(log) : JsonLinesLog.create(log)) {
-            return trainer.listener(stepLog).fit();
+        try (Closeable listeners = listenerFlags.addTo(trainer, logEvery, checkpoint != null)) {
+            if (log == null) {
+                return trainer.fit();
+            }
+            try (JsonLinesLog stepLog = checkpoint != null ? JsonLinesLog.append(log) : JsonLinesLog.create(log)) {
+                return trainer.listener(stepLog).fit();
+            }
         }
     }
 

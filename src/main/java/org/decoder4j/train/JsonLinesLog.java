@@ -1,16 +1,16 @@
 package org.decoder4j.train;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import org.decoder4j.eval.EvalResult;
 
 /**
- * Writes one JSON object per step: {@code {"step":k,"loss":…,"lr":…,"grad_norm":…,"ms":…}}.
+ * Training metrics as JSON lines: one object per step,
+ * {@code {"step":k,"loss":…,"lr":…,"grad_norm":…,"tokens_per_s":…,"ms":…}}, and one per
+ * validation pass, {@code {"step":k,"val_loss":…}}. A value that is not finite (a diverged loss)
+ * is written as a string: {@code "NaN"}, {@code "Infinity"}. See {@link MetricsLog} for what the
+ * fields mean.
  *
  * <pre>{@code
  * try (JsonLinesLog log = JsonLinesLog.create(Path.of("out/log.jsonl"))) {
@@ -18,51 +18,35 @@ import java.util.Locale;
  * }
  * }</pre>
  */
-public final class JsonLinesLog implements TrainingListener, AutoCloseable {
+public final class JsonLinesLog extends MetricsLog {
 
-    private final BufferedWriter out;
-
-    private JsonLinesLog(BufferedWriter out) {
-        this.out = out;
+    private JsonLinesLog(Path file, boolean append) throws IOException {
+        super(file, append);
     }
 
     /** Creates (or truncates) the file. */
     public static JsonLinesLog create(Path file) throws IOException {
-        return open(file, false);
+        return new JsonLinesLog(file, false);
     }
 
     /** Opens the file for appending (a resumed run continues its log). */
     public static JsonLinesLog append(Path file) throws IOException {
-        return open(file, true);
-    }
-
-    private static JsonLinesLog open(Path file, boolean append) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        return new JsonLinesLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING));
+        return new JsonLinesLog(file, true);
     }
 
     @Override
-    public void onStep(StepResult s) {
-        try {
-            out.write(String.format(Locale.ROOT, "{\"step\":%d,\"loss\":%s,\"lr\":%s,\"grad_norm\":%s,\"ms\":%.3f}",
-                    s.step(), number(s.loss()), number(s.lr()), number(s.gradNorm()), s.millis()));
-            out.newLine();
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the step log", e);
-        }
+    String stepLine(StepResult s) {
+        return String.format(Locale.ROOT,
+                "{\"step\":%d,\"loss\":%s,\"lr\":%s,\"grad_norm\":%s,\"tokens_per_s\":%.1f,\"ms\":%.3f}",
+                s.step(), number(s.loss()), number(s.lr()), number(s.gradNorm()), s.tokensPerSecond(), s.millis());
+    }
+
+    @Override
+    String evaluationLine(long step, EvalResult r) {
+        return String.format(Locale.ROOT, "{\"step\":%d,\"val_loss\":%s}", step, number(r.loss()));
     }
 
     private static String number(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "\"" + v + "\"";
-    }
-
-    @Override
-    public void close() throws IOException {
-        out.close();
     }
 }

@@ -132,6 +132,19 @@ class CliBadInputTest {
     }
 
     @Test
+    void badListenerFlags() throws IOException {
+        contains(fails(2, train("--data", TOKENS, "--early-stop", 0)), "--early-stop", "positive");
+        contains(fails(2, train("--data", TOKENS, "--early-stop", 2, "--early-stop-delta", -1)),
+                "--early-stop-delta", ">= 0");
+        contains(fails(2, train("--data", TOKENS, "--early-stop-delta", "0.1")), "--early-stop-delta",
+                "needs --early-stop");
+        // a token file without --val: no validation data to stop on
+        contains(fails(2, train("--data", TOKENS, "--early-stop", 2)), "--early-stop", "validation data");
+        contains(fails(2, train("--data", TOKENS, "--plot", dir)), "--plot", "is a directory");
+        contains(fails(2, train("--data", TOKENS, "--metrics-csv", dir)), "--metrics-csv", "is a directory");
+    }
+
+    @Test
     void shapeFlagsThatContradictTheInitModel() throws IOException {
         contains(fails(2, trainInit("--data", TOKENS, "--layers", 3)), "--layers 3", "n_layer is 2");
         contains(fails(2, trainInit("--data", TOKENS, "--embd", 32)), "--embd 32", "n_embd is 24");

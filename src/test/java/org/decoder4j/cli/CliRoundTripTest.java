@@ -72,16 +72,26 @@ class CliRoundTripTest {
         }
         assertTrue(trained.out().contains("trained " + steps + " steps"), trained::toString);
 
-        // --log: one well-formed JSON object per step with exactly the five keys.
-        List<String> lines = Files.readAllLines(log);
-        assertEquals(steps, lines.size());
+        // --log: one well-formed JSON object per step with exactly the six step keys, and one
+        // after each validation pass (steps 20 and 40) with the step count and the validation loss.
+        List<String> all = Files.readAllLines(log);
+        assertEquals(steps + 2, all.size());
+        for (int row : new int[] {20, 41}) {
+            JsonNode o = JSON.readTree(all.get(row));
+            Set<String> keys = new TreeSet<>();
+            o.fieldNames().forEachRemaining(keys::add);
+            assertEquals(Set.of("step", "val_loss"), keys, all.get(row));
+            assertEquals(row == 20 ? 20 : 40, o.get("step").asInt());
+            assertTrue(o.get("val_loss").asDouble() < Math.log(vocab), all.get(row));
+        }
+        List<String> lines = all.stream().filter(l -> !l.contains("val_loss")).toList();
         for (int k = 0; k < steps; k++) {
             JsonNode o = JSON.readTree(lines.get(k));
             Set<String> keys = new TreeSet<>();
             o.fieldNames().forEachRemaining(keys::add);
-            assertEquals(Set.of("step", "loss", "lr", "grad_norm", "ms"), keys, lines.get(k));
+            assertEquals(Set.of("step", "loss", "lr", "grad_norm", "tokens_per_s", "ms"), keys, lines.get(k));
             assertEquals(k, o.get("step").asInt());
-            for (String key : List.of("loss", "lr", "grad_norm", "ms")) {
+            for (String key : List.of("loss", "lr", "grad_norm", "tokens_per_s", "ms")) {
                 assertTrue(o.get(key).isNumber() && Double.isFinite(o.get(key).asDouble()), lines.get(k));
             }
             // nanoGPT's cosine from 1e-2 at step 0 towards --min-lr 1e-4 at --steps, no warmup.
@@ -165,6 +175,37 @@ class CliRoundTripTest {
     }
 
     @Test
+    void listenerFlagsWriteTheTableAndThePlotAndStopEarly() throws Exception {
+        Path data = dir.resolve("listener-data");
+        assertEquals(0, Cli.run("prepare", "--input", text, "--out", data).exit());
+        Path out = dir.resolve("listeners");
+        Path csv = dir.resolve("listeners-files/metrics.csv");
+        Path png = dir.resolve("listeners-files/loss.png");
+        // With a learning rate of 1e-9 the validation loss does not move by 0.01: the second
+        // validation after the first (step 9) ends the run.
+        Cli.Result r = Cli.run("train", "--data", data, "--out", out, "--layers", 1, "--heads", 2, "--embd", 16,
+                "--context", 16, "--batch-size", 4, "--steps", 40, "--eval-every", 3, "--lr", "1e-9",
+                "--min-lr", 0, "--weight-decay", 0, "--no-progress", "--early-stop", 2, "--early-stop-delta", "0.01",
+                "--metrics-csv", csv,
+                "--plot", png, "--sample-tokens", 0);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("trained 9 steps"), r::toString);
+
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals("step,loss,lr,grad_norm,tokens_per_s,ms,val_loss", rows.get(0));
+        assertEquals(1 + 9 + 3, rows.size(), rows::toString);
+        assertEquals(List.of("3", "6", "9"), rows.stream().filter(l -> l.contains(",,,,,,"))
+                .map(l -> l.substring(0, l.indexOf(','))).toList());
+
+        byte[] image = Files.readAllBytes(png);
+        assertEquals(0x89, image[0] & 0xff);
+        assertEquals("PNG", new String(image, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(800, picture.getWidth());
+        assertEquals(500, picture.getHeight());
+    }
+
+    @Test
     void helpAndVersion() {
         Cli.Result help = Cli.run("--help");
         assertEquals(0, help.exit());
@@ -176,7 +217,8 @@ class CliRoundTripTest {
         for (String flag : List.of("--data", "--val", "--init", "--out", "--steps", "--batch-size", "--context",
                 "--layers", "--heads", "--embd", "--dropout", "--lr", "--min-lr", "--warmup-steps", "--schedule",
                 "--optimizer", "--weight-decay", "--beta1", "--beta2", "--eps", "--grad-clip", "--seed",
-                "--sampling", "--eval-every", "--log")) {
+                "--sampling", "--eval-every", "--log", "--metrics-csv", "--plot", "--early-stop",
+                "--early-stop-delta")) {
             assertTrue(trainHelp.out().contains(flag + "="), flag);
         }
         assertEquals(0, Cli.run("--version").exit());
