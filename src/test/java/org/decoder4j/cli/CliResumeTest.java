@@ -44,10 +44,14 @@ class CliResumeTest {
         return all.toArray();
     }
 
+    /** The step lines of a --log file (validation lines, which have "val_loss", left out). */
     private static List<JsonNode> log(Path file) throws Exception {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
-            lines.add(JSON.readTree(line));
+            JsonNode node = JSON.readTree(line);
+            if (node.has("loss")) {
+                lines.add(node);
+            }
         }
         return lines;
     }
