@@ -22,14 +22,18 @@ import org.slf4j.LoggerFactory;
 public final class LowPrecisionKernels {
 
     private static final Logger LOG = LoggerFactory.getLogger(LowPrecisionKernels.class);
-    /** A low-precision product at least this fraction of float32's speed counts as fast. */
-    private static final double FAST_ENOUGH = 0.5;
+    /**
+     * A low-precision product this fast counts as a real kernel: the scalar fallbacks run at
+     * about 0.5 GFLOP/s, oneDNN's bfloat16 kernel at tens, so even a heavily loaded machine
+     * tells them apart (a ratio to float32's speed did not: both slow down under load).
+     */
+    private static final double FAST_GFLOPS = 5.0;
     private static final Map<DataType, Boolean> FAST = new EnumMap<>(DataType.class);
 
     private LowPrecisionKernels() {
     }
 
-    /** Whether {@code type} products run at least half as fast as float32 ones here. */
+    /** Whether {@code type} products run on a real kernel here rather than a scalar fallback. */
     public static synchronized boolean isFast(DataType type) {
         return FAST.computeIfAbsent(type, LowPrecisionKernels::measure);
     }
@@ -38,11 +42,10 @@ public final class LowPrecisionKernels {
         int n = 256;
         double float32 = secondsPerProduct(DataType.FLOAT, n);
         double low = secondsPerProduct(type, n);
-        double ratio = float32 / low;
-        LOG.info("{} matrix products run at {} of float32's speed on this ND4J build ({} vs {} ms for {}x{})",
-                type, String.format("%.2f", ratio), String.format("%.2f", low * 1e3),
-                String.format("%.2f", float32 * 1e3), n, n);
-        return ratio >= FAST_ENOUGH;
+        double gflops = 2.0 * n * n * n / low / 1e9;
+        LOG.info("{} matrix products on this ND4J build: {} GFLOP/s (float32: {} GFLOP/s, {}x{})", type,
+                String.format("%.1f", gflops), String.format("%.1f", 2.0 * n * n * n / float32 / 1e9), n, n);
+        return gflops >= FAST_GFLOPS;
     }
 
     private static double secondsPerProduct(DataType type, int n) {
@@ -55,7 +58,7 @@ public final class LowPrecisionKernels {
                 .addIntegerArguments(0, 0).build();
         Nd4j.exec(product);                                                     // warm-up
         double best = Double.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
             Nd4j.exec(product);
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
