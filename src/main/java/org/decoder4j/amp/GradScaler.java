@@ -1,10 +1,6 @@
 package org.decoder4j.amp;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.decoder4j.optim.Optimizer;
-import org.decoder4j.optim.ParameterGroup;
-import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
@@ -84,7 +80,7 @@ public final class GradScaler {
         }
         float inverse = (float) (1.0 / scale);                                  // float32, as PyTorch's inv_scale
         boolean inf = false;
-        for (INDArray g : gradients(optimizer)) {
+        for (INDArray g : optimizer.gradients()) {
             inf |= BooleanIndexing.or(g, Conditions.isNan()) || BooleanIndexing.or(g, Conditions.isInfinite());
             g.muli(inverse);
         }
@@ -172,22 +168,5 @@ public final class GradScaler {
      * @param skippedSteps  steps skipped so far
      */
     public record State(double scale, int growthTracker, long skippedSteps) {
-    }
-
-    private static List<INDArray> gradients(Optimizer optimizer) {
-        List<INDArray> grads = new ArrayList<>();
-        for (ParameterGroup group : optimizer.groups()) {
-            INDArray[] span = ParameterBuffer.span(group.parameters());
-            if (span != null) {
-                grads.add(span[1]);
-                continue;
-            }
-            for (Tensor p : group.parameters()) {
-                if (p.grad() != null) {
-                    grads.add(p.grad());
-                }
-            }
-        }
-        return grads;
     }
 }

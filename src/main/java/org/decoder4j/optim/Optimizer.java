@@ -1,5 +1,6 @@
 package org.decoder4j.optim;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.Tensor;
@@ -37,13 +38,28 @@ public interface Optimizer {
 
     /** Zeroes the gradients of all parameters in all groups. */
     default void zeroGrad() {
+        gradients().forEach(g -> g.assign(0));
+    }
+
+    /**
+     * The gradient arrays of all groups: one flat array per group whose parameters are packed in a
+     * {@link ParameterBuffer}, else one per parameter that has a gradient. Writing to them changes
+     * the gradients (as loss scaling and clipping do).
+     */
+    default List<INDArray> gradients() {
+        List<INDArray> grads = new ArrayList<>();
         for (ParameterGroup group : groups()) {
             INDArray[] span = ParameterBuffer.span(group.parameters());
             if (span != null) {
-                span[1].assign(0);
-            } else {
-                group.parameters().forEach(Tensor::zeroGrad);
+                grads.add(span[1]);
+                continue;
+            }
+            for (Tensor p : group.parameters()) {
+                if (p.grad() != null) {
+                    grads.add(p.grad());
+                }
             }
         }
+        return grads;
     }
 }
