@@ -145,6 +145,16 @@ public final class GPT extends Module {
         dropoutRandom.setSeed(seed);
     }
 
+    /**
+     * Model FLOPs of one training token (forward and backward) at context {@code t}, as nanoGPT
+     * estimates them: {@code 6·N + 12·L·C·T}, with N the parameters that take part in matrix
+     * products (all but the position embedding) and the second term the attention products.
+     */
+    public double trainingFlopsPerToken(int t) {
+        long n = parameterCount() - wpe.weight().value().length();
+        return 6.0 * n + 12.0 * config.layers() * config.embeddingSize() * t;
+    }
+
     public GPTConfig config() {
         return config;
     }

@@ -1,0 +1,165 @@
+package org.decoder4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.decoder4j.amp.Precision;
+import org.decoder4j.data.TokenDataset;
+import org.decoder4j.nn.Activation;
+import org.decoder4j.nn.GPT;
+import org.decoder4j.nn.GPTConfig;
+import org.decoder4j.optim.AdamW;
+import org.decoder4j.optim.LrSchedule;
+import org.decoder4j.train.ResidentMemory;
+import org.decoder4j.train.StepResult;
+import org.decoder4j.train.Trainer;
+import org.decoder4j.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code decoder4j bench}: the training step of a recipe, timed, on random tokens, with evaluation
+ * and checkpoints off.
+ */
+@Command(name = "bench",
+        header = "Time the training step of a model shape on random tokens.",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Trains a freshly initialised model on random tokens with the Shakespeare recipe's optimizer "
+                    + "(AdamW 1e-3, betas 0.9/0.99, weight decay 0.1, clipping 1.0), no evaluation, no checkpoints, "
+                    + "and prints the median step time after the warm-up, tokens per second, the model's FLOPs "
+                    + "per token (nanoGPT's estimate 6N + 12LCT), the GFLOP/s that achieves, and peak resident memory.",
+            "Defaults: the Shakespeare character recipe (4 layers, 4 heads, 128 channels, context 64, batch 12, "
+                    + "vocabulary 65). The GPT-2 small shape: --layers 12 --heads 12 --embd 768 --context 256 "
+                    + "--batch-size 4."
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--layers", defaultValue = "4", description = "Decoder blocks (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--embd", defaultValue = "128", description = "Channels (default: ${DEFAULT-VALUE}).")
+    int embd;
+
+    @Option(names = "--context", defaultValue = "64", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--batch-size", defaultValue = "12", description = "Windows per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--vocab-size", defaultValue = "65", description = "Vocabulary (default: ${DEFAULT-VALUE}).")
+    int vocabSize;
+
+    @Option(names = "--steps", defaultValue = "50", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "5",
+            description = "Steps run first and not timed (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
+            description = "Precision policy (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--seed", defaultValue = "1337", description = "Weights and tokens (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Flags.positive(spec, "--layers", layers);
+        Flags.positive(spec, "--heads", heads);
+        Flags.positive(spec, "--embd", embd);
+        Flags.positive(spec, "--context", context);
+        Flags.positive(spec, "--batch-size", batchSize);
+        Flags.positive(spec, "--vocab-size", vocabSize);
+        Flags.positive(spec, "--steps", steps);
+        Flags.nonNegative(spec, "--warmup", warmup);
+        if (embd % heads != 0) {
+            throw Flags.usage(spec, "--embd " + embd + " is not a multiple of --heads " + heads);
+        }
+        if (vocabSize > 65_535) {
+            throw Flags.usage(spec, "--vocab-size must be at most 65535 (uint16 tokens), got " + vocabSize);
+        }
+        Precision policy;
+        try {
+            policy = Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw Flags.usage(spec, "--precision: " + e.getMessage());
+        }
+        GPTConfig config = new GPTConfig(vocabSize, context, layers, heads, embd, 0.0, 1e-5, Activation.GELU_TANH);
+        GPT model = GPT.builder().config(config).seed(seed).build();
+        List<Double> millis = new ArrayList<>();
+        Trainer.forModel(model)
+                .data(randomTokens(), null)
+                .batchSize(batchSize).steps(warmup + steps).seed(seed)
+                .optimizer(AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1))
+                .schedule(LrSchedule.constant())
+                .clipGradNorm(1.0)
+                .precision(policy)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepResult s) {
+                        if (s.step() >= warmup) {
+                            millis.add(s.millis());
+                        }
+                    }
+                })
+                .fit();
+        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        double tokensPerSecond = batchSize * (double) context * 1000.0 / median;
+        double flopsPerToken = model.trainingFlopsPerToken(context);
+        double gflops = flopsPerToken * tokensPerSecond / 1e9;
+        long peakMb = ResidentMemory.peakBytes() >> 20;
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            o.put("layers", layers).put("heads", heads).put("embd", embd).put("context", context)
+                    .put("batch_size", batchSize).put("vocab_size", vocabSize).put("parameters", model.parameterCount())
+                    .put("precision", policy.flag()).put("steps", steps).put("median_step_ms", median)
+                    .put("min_step_ms", sorted[0]).put("max_step_ms", sorted[sorted.length - 1])
+                    .put("tokens_per_s", tokensPerSecond).put("flops_per_token", flopsPerToken)
+                    .put("gflops", gflops).put("peak_rss_mb", peakMb);
+            out.println(o);
+        } else {
+            out.printf(Locale.ROOT, "recipe: %d layers, %d heads, %d channels, context %d, batch %d, vocabulary %d "
+                    + "(%.2f M parameters), %s%n", layers, heads, embd, context, batchSize, vocabSize,
+                    model.parameterCount() / 1e6, policy.flag());
+            out.printf(Locale.ROOT, "median step %.1f ms (min %.1f, max %.1f) over %d steps after %d warm-up steps%n",
+                    median, sorted[0], sorted[sorted.length - 1], steps, warmup);
+            out.printf(Locale.ROOT, "%.0f tokens/s, %.2f MFLOP per token, %.1f GFLOP/s achieved%n", tokensPerSecond,
+                    flopsPerToken / 1e6, gflops);
+            out.printf(Locale.ROOT, "peak resident memory %d MB%n", peakMb);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Enough uniformly random tokens for every step to draw fresh windows. */
+    private TokenDataset randomTokens() {
+        int n = Math.max(context + 1, Math.min(4_000_000, batchSize * (context + 1) * (warmup + steps)));
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] tokens = new int[n];
+        Arrays.setAll(tokens, i -> random.nextInt(vocabSize));
+        return TokenDataset.of(tokens);
+    }
+}
