@@ -4,6 +4,8 @@
 # other ROUNDS times on the same machine; prints each median and the ratio of their medians.
 # Usage, from the repository root, after `mvn -q package -DskipTests`:
 #   tools/bench/compare_step_time.sh [ROUNDS] [STEPS]
+#   RECIPE=gpt2small tools/bench/compare_step_time.sh 2 20     # 12 layers, 12 heads, 768 channels,
+#                                                              # context 256, batch 4, vocabulary 65
 # PyTorch runs with its fastest thread settings measured here (OPENBLAS_CORETYPE=SkylakeX,
 # OPENBLAS_NUM_THREADS=1); decoder4j with its defaults.
 set -euo pipefail
@@ -11,6 +13,14 @@ ROUNDS=${1:-2}
 STEPS=${2:-300}
 DATA=${DATA:-../shared/data/tinyshakespeare.txt}
 PY=${PY:-/usr/bin/python3}
+RECIPE=${RECIPE:-shakespeare}
+case "$RECIPE" in
+  shakespeare) TORCH_SHAPE=(); OUR_SHAPE=() ;;
+  gpt2small)
+    TORCH_SHAPE=(--n-layer 12 --n-head 12 --n-embd 768 --context 256 --batch 4)
+    OUR_SHAPE=(--layers 12 --heads 12 --embd 768 --context 256 --batch-size 4) ;;
+  *) echo "unknown RECIPE $RECIPE: shakespeare or gpt2small" >&2; exit 2 ;;
+esac
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 java -Xmx512m -jar target/decoder4j-cli.jar prepare --input "$DATA" --out "$WORK/data" >/dev/null 2>&1
@@ -18,9 +28,9 @@ ours=()
 theirs=()
 for round in $(seq 1 "$ROUNDS"); do
   t=$(OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 "$PY" tools/bench/torch_train.py --data "$DATA" \
-        --steps "$STEPS" --no-eval --log-interval 100000 2>&1 | sed -n 's/^median step \([0-9.]*\) ms.*/\1/p')
+        "${TORCH_SHAPE[@]}" --steps "$STEPS" --no-eval --log-interval 100000 2>&1 | sed -n 's/^median step \([0-9.]*\) ms.*/\1/p')
   o=$(java -Xmx512m -jar target/decoder4j-cli.jar train --data "$WORK/data/train.bin" --out "$WORK/out" \
-        --steps "$STEPS" --sample-tokens 0 --log-every 100000 2>&1 | sed -n 's/.*median step \([0-9.]*\) ms.*/\1/p')
+        "${OUR_SHAPE[@]}" --steps "$STEPS" --eval-every 0 --sample-tokens 0 --log-every 100000 2>&1 | sed -n 's/.*median step \([0-9.]*\) ms.*/\1/p')
   echo "round $round: pytorch ${t} ms/step, decoder4j ${o} ms/step"
   theirs+=("$t")
   ours+=("$o")
