@@ -313,6 +313,15 @@ public final class BpeTokenizer implements Tokenizer {
         return merges.length;
     }
 
+    /** The merges in priority order as (left id, right id). */
+    int[][] mergePairs() {
+        int[][] pairs = new int[merges.length][];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = new int[] {merges[i][0], merges[i][1]};
+        }
+        return pairs;
+    }
+
     /**
      * Writes {@value #VOCAB_FILE}, {@value #MERGES_FILE} and a {@value Tokenizer#FILE_NAME} that
      * points to them into {@code dir}, each atomically.
