@@ -52,6 +52,17 @@ final class PrepareCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--doc-separator", paramLabel = "TEXT",
+            description = "The input is documents separated by TEXT (\\n, \\t and \\\\ are a line break, a tab and a "
+                    + "backslash): each is encoded on its own, <|endoftext|> goes between them, and the split falls "
+                    + "between documents. Needs gpt2 or bpe:SIZE.")
+    String docSeparator;
+
+    @Option(names = "--jsonl-field", paramLabel = "NAME",
+            description = "The input is JSON lines, one document per line in the string field NAME; documents are "
+                    + "handled as with --doc-separator.")
+    String jsonlField;
+
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar on standard error when it is a terminal (--no-progress: never).")
     boolean progress;
@@ -61,6 +72,18 @@ final class PrepareCommand implements Callable<Integer> {
         CorpusPreparation preparation = preparation();
         if (!format.equals("auto")) {
             preparation = preparation.format(tokenFormat());
+        }
+        if (docSeparator != null && jsonlField != null) {
+            throw Flags.usage(spec, "--doc-separator and --jsonl-field exclude each other");
+        }
+        try {
+            if (docSeparator != null) {
+                preparation = preparation.documentSeparator(unescape(docSeparator));
+            } else if (jsonlField != null) {
+                preparation = preparation.jsonLinesField(jsonlField);
+            }
+        } catch (IllegalArgumentException e) {
+            throw Flags.usage(spec, (docSeparator != null ? "--doc-separator" : "--jsonl-field") + ": " + e.getMessage());
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
@@ -113,6 +136,26 @@ final class PrepareCommand implements Callable<Integer> {
             return CorpusPreparation.trainingBpe(size);
         }
         throw Flags.usage(spec, "unknown --tokenizer '" + tokenizer + "' (available: char, gpt2, bpe:SIZE)");
+    }
+
+    /** {@code \n}, {@code \t} and {@code \\} in a flag value as a line break, a tab and a backslash. */
+    private String unescape(String value) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char next = i + 1 < value.length() ? value.charAt(++i) : ' ';
+            switch (next) {
+                case 'n' -> out.append('\n');
+                case 't' -> out.append('\t');
+                case '\\' -> out.append('\\');
+                default -> throw Flags.usage(spec, "--doc-separator '" + value + "': only \\n, \\t and \\\\ are escapes");
+            }
+        }
+        return out.toString();
     }
 
     private TokenFileFormat tokenFormat() {

@@ -67,14 +67,22 @@ public final class CorpusPreparation {
     private final TokenFileFormat format;
     private final Progress progress;
     private final int chunkChars;
+    /** How the text divides into documents, or null for one plain text. */
+    private final DocumentReader documents;
 
     private CorpusPreparation(Tokenizer tokenizer, int bpeVocabSize, TokenFileFormat format, Progress progress,
                               int chunkChars) {
+        this(tokenizer, bpeVocabSize, format, progress, chunkChars, null);
+    }
+
+    private CorpusPreparation(Tokenizer tokenizer, int bpeVocabSize, TokenFileFormat format, Progress progress,
+                              int chunkChars, DocumentReader documents) {
         this.tokenizer = tokenizer;
         this.bpeVocabSize = bpeVocabSize;
         this.format = format;
         this.progress = progress;
         this.chunkChars = chunkChars;
+        this.documents = documents;
     }
 
     /** One token per character, the vocabulary being the sorted set of the text's characters (nanoGPT's {@code shakespeare_char}). */
@@ -101,18 +109,52 @@ public final class CorpusPreparation {
     /** The same, writing token files in {@code tokenFormat} rather than the smallest that fits. */
     public CorpusPreparation format(TokenFileFormat tokenFormat) {
         return new CorpusPreparation(tokenizer, bpeVocabSize, Objects.requireNonNull(tokenFormat, "tokenFormat"),
-                progress, chunkChars);
+                progress, chunkChars, documents);
     }
 
     /** The same, reporting progress to {@code listener}. */
     public CorpusPreparation progress(Progress listener) {
         return new CorpusPreparation(tokenizer, bpeVocabSize, format, Objects.requireNonNull(listener, "listener"),
-                chunkChars);
+                chunkChars, documents);
     }
 
     /** The same, encoding chunks of about {@code chars} characters (for tests of the chunking). */
     CorpusPreparation chunkChars(int chars) {
-        return new CorpusPreparation(tokenizer, bpeVocabSize, format, progress, chars);
+        return new CorpusPreparation(tokenizer, bpeVocabSize, format, progress, chars, documents);
+    }
+
+    /**
+     * The same for a text of documents separated by {@code separator} (line breaks in it written
+     * {@code "\n"}): each document is encoded on its own, {@code <|endoftext|>} goes between
+     * documents, and the validation split starts with the first document that starts at or after
+     * 90% of the documents' characters (or with the last document, if none does).
+     *
+     * @throws IllegalArgumentException if the separator is empty or the tokenizer has no {@code <|endoftext|>}
+     */
+    public CorpusPreparation documentSeparator(String separator) {
+        return withDocuments(DocumentReader.separatedBy(separator));
+    }
+
+    /**
+     * The same for JSON lines: each line is an object whose string field {@code field} is one
+     * document; documents are handled as with {@link #documentSeparator(String)}.
+     *
+     * @throws IllegalArgumentException if the field is empty or the tokenizer has no {@code <|endoftext|>}
+     */
+    public CorpusPreparation jsonLinesField(String field) {
+        return withDocuments(DocumentReader.jsonLines(field));
+    }
+
+    private CorpusPreparation withDocuments(DocumentReader reader) {
+        if (tokenizer == null && bpeVocabSize == 0) {
+            throw new IllegalArgumentException("documents are separated by <|endoftext|>, which the character "
+                    + "tokenizer does not have: use GPT-2's BPE or a trained BPE");
+        }
+        if (tokenizer != null && !tokenizer.specialTokens().containsKey(SpecialTokens.END_OF_TEXT)) {
+            throw new IllegalArgumentException("documents are separated by <|endoftext|>, which the "
+                    + tokenizer.name() + " tokenizer does not have");
+        }
+        return new CorpusPreparation(tokenizer, bpeVocabSize, format, progress, chunkChars, reader);
     }
 
     /**
@@ -129,6 +171,9 @@ public final class CorpusPreparation {
         if (Files.size(inputText) == 0) {
             throw new IOException(inputText + " is empty; there is nothing to train on");
         }
+        if (documents != null) {
+            return prepareDocuments(inputText, outputDir);
+        }
         BitSet characters = tokenizer == null && bpeVocabSize == 0 ? new BitSet() : null;
         long n = scan(inputText, characters);
         long split = (long) (n * 0.9);                                   // Python's int(n*0.9)
@@ -138,12 +183,7 @@ public final class CorpusPreparation {
         Tokenizer tok = tokenizer != null ? tokenizer
                 : characters != null ? charTokenizer(characters)
                 : trainBpe(inputText, split);
-        TokenFileFormat tokenFormat = format != null ? format : TokenFileFormat.smallestFor(tok.vocabSize());
-        try {
-            tokenFormat.checkFits(tok.vocabSize());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(inputText + ": " + e.getMessage(), e);
-        }
+        TokenFileFormat tokenFormat = checkedFormat(inputText, tok);
 
         Map<String, byte[]> tokenizerFiles = tokenizerFiles(tok);
         List<AtomicWrite> others = new ArrayList<>();
@@ -173,6 +213,101 @@ public final class CorpusPreparation {
                 inputText, n, tok.name(), prepared.vocabSize(), prepared.trainTokens(), prepared.valTokens(),
                 tokenFormat, outputDir);
         return prepared;
+    }
+
+    private PreparedCorpus prepareDocuments(Path input, Path outputDir) throws IOException {
+        long[] totals = new long[2];                                       // characters, documents
+        documents.read(input, chunkChars, new DocumentReader.Sink() {
+            @Override
+            public void text(String chunk) {
+                totals[0] += chunk.codePointCount(0, chunk.length());
+            }
+
+            @Override
+            public void endOfDocument() {
+                totals[1]++;
+            }
+        }, progress, "reading");
+        long n = totals[0];
+        if (totals[1] < 2) {
+            throw new IOException(input + " has " + totals[1] + " non-empty document(s); a train/val split by "
+                    + "documents needs at least 2");
+        }
+        DocumentSplit split = new DocumentSplit((long) (n * 0.9), totals[1]);
+        Tokenizer tok = tokenizer;
+        if (tok == null) {
+            BpeTrainer trainer = BpeTrainer.vocabularySize(bpeVocabSize);
+            DocumentSplit counting = split.fresh();
+            documents.read(input, chunkChars, new DocumentReader.Sink() {
+                @Override
+                public void text(String chunk) {
+                    counting.text(chunk);
+                    if (!counting.inValidation()) {
+                        trainer.countPieces(chunk);
+                    }
+                }
+
+                @Override
+                public void endOfDocument() {
+                    counting.endOfDocument();
+                }
+            }, progress, "training tokenizer");
+            tok = trainer.train();
+        }
+        TokenFileFormat tokenFormat = checkedFormat(input, tok);
+        int endOfText = tok.specialTokens().get(SpecialTokens.END_OF_TEXT);
+        Tokenizer encoder = tok;
+        Map<String, byte[]> tokenizerFiles = tokenizerFiles(tok);
+        List<AtomicWrite> others = new ArrayList<>();
+        PreparedCorpus prepared;
+        try (TokenFileOutput train = TokenFileOutput.create(outputDir.resolve(TRAIN_FILE), tokenFormat);
+             TokenFileOutput val = TokenFileOutput.create(outputDir.resolve(VAL_FILE), tokenFormat)) {
+            DocumentSplit writing = split.fresh();
+            documents.read(input, chunkChars, new DocumentReader.Sink() {
+                @Override
+                public void text(String chunk) throws IOException {
+                    boolean first = writing.atDocumentStart();
+                    writing.text(chunk);                             // decides the part of a new document
+                    TokenFileOutput out = writing.inValidation() ? val : train;
+                    if (first && writing.documentsInPart() > 0) {
+                        out.append(new int[] {endOfText});          // between documents of one part
+                    }
+                    out.append(encoder.encode(chunk));
+                }
+
+                @Override
+                public void endOfDocument() {
+                    writing.endOfDocument();
+                }
+            }, progress, "encoding");
+            for (Map.Entry<String, byte[]> f : tokenizerFiles.entrySet()) {
+                AtomicWrite out = AtomicWrite.to(outputDir.resolve(f.getKey()));
+                others.add(out);
+                out.stream().write(f.getValue());
+            }
+            train.commit();
+            val.commit();
+            for (AtomicWrite out : others) {
+                out.commit();
+            }
+            prepared = new PreparedCorpus(outputDir, tok.vocabSize(), n, train.count(), val.count());
+        } finally {
+            others.forEach(AtomicWrite::close);
+        }
+        LOG.info("prepared {}: {} documents, {} characters, {} tokenizer with {} tokens, train {} tokens, "
+                        + "val {} tokens ({}) in {}", input, totals[1], n, tok.name(), prepared.vocabSize(),
+                prepared.trainTokens(), prepared.valTokens(), tokenFormat, outputDir);
+        return prepared;
+    }
+
+    private TokenFileFormat checkedFormat(Path input, Tokenizer tok) throws IOException {
+        TokenFileFormat tokenFormat = format != null ? format : TokenFileFormat.smallestFor(tok.vocabSize());
+        try {
+            tokenFormat.checkFits(tok.vocabSize());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(input + ": " + e.getMessage(), e);
+        }
+        return tokenFormat;
     }
 
     /** Counts the code points of the text (checking its UTF-8), collecting them if {@code characters} is given. */

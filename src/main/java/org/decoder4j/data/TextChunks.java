@@ -19,13 +19,21 @@ final class TextChunks {
 
     private final PythonTextReader reader;
     private final int targetChars;
+    /** A string no cut may fall inside (a document separator), or empty. */
+    private final String unbroken;
     private final StringBuilder pending = new StringBuilder();
     private boolean exhausted;
     private boolean warned;
 
     TextChunks(PythonTextReader reader, int targetChars) {
+        this(reader, targetChars, "");
+    }
+
+    /** Chunks that never cut an occurrence of {@code unbroken} in two. */
+    TextChunks(PythonTextReader reader, int targetChars, String unbroken) {
         this.reader = reader;
         this.targetChars = targetChars;
+        this.unbroken = unbroken;
     }
 
     /**
@@ -86,14 +94,21 @@ final class TextChunks {
     private int lastSafeCut() {
         for (int p = pending.length() - 2; p >= 2; p--) {
             char c = pending.charAt(p);
-            if (c == ' ' && solid(pending.charAt(p - 1)) && solid(pending.charAt(p + 1))) {
-                return p;
-            }
-            if (pending.charAt(p - 1) == '\n' && solid(pending.charAt(p - 2)) && solid(c)) {
+            boolean cut = (c == ' ' && solid(pending.charAt(p - 1)) && solid(pending.charAt(p + 1)))
+                    || (pending.charAt(p - 1) == '\n' && solid(pending.charAt(p - 2)) && solid(c));
+            if (cut && !insideUnbroken(p)) {
                 return p;
             }
         }
         return -1;
+    }
+
+    private boolean insideUnbroken(int p) {
+        if (unbroken.isEmpty()) {
+            return false;
+        }
+        int at = pending.indexOf(unbroken, Math.max(0, p - unbroken.length() + 1));
+        return at >= 0 && at < p;
     }
 
     /** A character that is certainly not whitespace: a letter, a digit or a visible ASCII symbol. */

@@ -109,6 +109,32 @@ class CliTokenizersTest {
     }
 
     @Test
+    void documentsGetEndOfTextBetweenThem() throws Exception {
+        StringBuilder docs = new StringBuilder();
+        for (int d = 0; d < 10; d++) {
+            docs.append(d == 0 ? "" : "\n===\n").append("Document ").append(d).append(": some words");
+        }
+        Path input = Files.writeString(dir.resolve("docs.txt"), docs);
+        Path data = dir.resolve("docs");
+        Cli.Result prepared = Cli.run("prepare", "--input", input, "--out", data, "--tokenizer", "gpt2",
+                "--doc-separator", "\\n===\\n");
+        assertEquals(0, prepared.exit(), prepared::toString);
+        Tokenizer gpt2 = Gpt2Tokenizer.standard();
+        TokenDataset train = TokenDataset.open(data.resolve("train.bin"));
+        long[] ids = new long[(int) train.size()];
+        train.copy(0, ids, 0, ids.length);
+        int[] asInts = java.util.Arrays.stream(ids).mapToInt(x -> (int) x).toArray();
+        // 10 documents of 22 characters: the tenth starts at character 198, 90% of 220, and is validation
+        assertEquals(String.join("<|endoftext|>", java.util.stream.IntStream.range(0, 9)
+                .mapToObj(d -> "Document " + d + ": some words").toList()), gpt2.decode(asInts));
+        assertEquals(8, java.util.Arrays.stream(asInts).filter(id -> id == 50256).count());
+
+        Cli.Result chars = Cli.run("prepare", "--input", input, "--out", dir.resolve("never"), "--doc-separator", "x");
+        assertEquals(2, chars.exit(), chars::toString);
+        assertTrue(chars.err().contains("<|endoftext|>"), chars::toString);
+    }
+
+    @Test
     void badTokenizerAndFormatFlags() {
         for (Object[] args : List.of(
                 new Object[] {"--tokenizer", "bpe"},
