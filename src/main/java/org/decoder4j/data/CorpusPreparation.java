@@ -184,17 +184,36 @@ public final class CorpusPreparation {
                 : characters != null ? charTokenizer(characters)
                 : trainBpe(inputText, split);
         TokenFileFormat tokenFormat = checkedFormat(inputText, tok);
-
-        Map<String, byte[]> tokenizerFiles = tokenizerFiles(tok);
-        List<AtomicWrite> others = new ArrayList<>();
-        PreparedCorpus prepared;
-        try (TokenFileOutput train = TokenFileOutput.create(outputDir.resolve(TRAIN_FILE), tokenFormat);
-             TokenFileOutput val = TokenFileOutput.create(outputDir.resolve(VAL_FILE), tokenFormat)) {
+        PreparedCorpus prepared = write(outputDir, tok, tokenFormat, n, (train, val) -> {
             try (PythonTextReader reader = PythonTextReader.open(inputText)) {
                 TextChunks chunks = new TextChunks(reader, chunkChars);
                 encode(chunks, split, tok, train, reader);
                 encode(chunks, Long.MAX_VALUE, tok, val, reader);
             }
+        });
+        LOG.info("prepared {}: {} characters, {} tokenizer with {} tokens, train {} tokens, val {} tokens ({}) in {}",
+                inputText, n, tok.name(), prepared.vocabSize(), prepared.trainTokens(), prepared.valTokens(),
+                tokenFormat, outputDir);
+        return prepared;
+    }
+
+    /** Fills the two token files. */
+    @FunctionalInterface
+    private interface Encoding {
+        void into(TokenFileOutput train, TokenFileOutput val) throws IOException;
+    }
+
+    /**
+     * Writes train.bin and val.bin as {@code encoding} fills them, and the tokenizer's files, each
+     * under a temporary name; all are renamed only when all are complete.
+     */
+    private static PreparedCorpus write(Path outputDir, Tokenizer tok, TokenFileFormat tokenFormat, long characters,
+                                        Encoding encoding) throws IOException {
+        Map<String, byte[]> tokenizerFiles = tokenizerFiles(tok);
+        List<AtomicWrite> others = new ArrayList<>();
+        try (TokenFileOutput train = TokenFileOutput.create(outputDir.resolve(TRAIN_FILE), tokenFormat);
+             TokenFileOutput val = TokenFileOutput.create(outputDir.resolve(VAL_FILE), tokenFormat)) {
+            encoding.into(train, val);
             for (Map.Entry<String, byte[]> f : tokenizerFiles.entrySet()) {
                 AtomicWrite out = AtomicWrite.to(outputDir.resolve(f.getKey()));
                 others.add(out);
@@ -205,14 +224,10 @@ public final class CorpusPreparation {
             for (AtomicWrite out : others) {
                 out.commit();
             }
-            prepared = new PreparedCorpus(outputDir, tok.vocabSize(), n, train.count(), val.count());
+            return new PreparedCorpus(outputDir, tok.vocabSize(), characters, train.count(), val.count());
         } finally {
             others.forEach(AtomicWrite::close);
         }
-        LOG.info("prepared {}: {} characters, {} tokenizer with {} tokens, train {} tokens, val {} tokens ({}) in {}",
-                inputText, n, tok.name(), prepared.vocabSize(), prepared.trainTokens(), prepared.valTokens(),
-                tokenFormat, outputDir);
-        return prepared;
     }
 
     private PreparedCorpus prepareDocuments(Path input, Path outputDir) throws IOException {
@@ -257,11 +272,7 @@ public final class CorpusPreparation {
         TokenFileFormat tokenFormat = checkedFormat(input, tok);
         int endOfText = tok.specialTokens().get(SpecialTokens.END_OF_TEXT);
         Tokenizer encoder = tok;
-        Map<String, byte[]> tokenizerFiles = tokenizerFiles(tok);
-        List<AtomicWrite> others = new ArrayList<>();
-        PreparedCorpus prepared;
-        try (TokenFileOutput train = TokenFileOutput.create(outputDir.resolve(TRAIN_FILE), tokenFormat);
-             TokenFileOutput val = TokenFileOutput.create(outputDir.resolve(VAL_FILE), tokenFormat)) {
+        PreparedCorpus prepared = write(outputDir, tok, tokenFormat, n, (train, val) -> {
             DocumentSplit writing = split.fresh();
             documents.read(input, chunkChars, new DocumentReader.Sink() {
                 @Override
@@ -280,20 +291,7 @@ public final class CorpusPreparation {
                     writing.endOfDocument();
                 }
             }, progress, "encoding");
-            for (Map.Entry<String, byte[]> f : tokenizerFiles.entrySet()) {
-                AtomicWrite out = AtomicWrite.to(outputDir.resolve(f.getKey()));
-                others.add(out);
-                out.stream().write(f.getValue());
-            }
-            train.commit();
-            val.commit();
-            for (AtomicWrite out : others) {
-                out.commit();
-            }
-            prepared = new PreparedCorpus(outputDir, tok.vocabSize(), n, train.count(), val.count());
-        } finally {
-            others.forEach(AtomicWrite::close);
-        }
+        });
         LOG.info("prepared {}: {} documents, {} characters, {} tokenizer with {} tokens, train {} tokens, "
                         + "val {} tokens ({}) in {}", input, totals[1], n, tok.name(), prepared.vocabSize(),
                 prepared.trainTokens(), prepared.valTokens(), tokenFormat, outputDir);

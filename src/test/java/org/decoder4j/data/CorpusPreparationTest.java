@@ -129,6 +129,23 @@ class CorpusPreparationTest {
     }
 
     @Test
+    void truncatedUint32FilesAreRefused() throws Exception {
+        byte[] header = {'D', '4', 'J', 'T', 'O', 'K', '3', '2', 4, 0, 0, 0, 0, 0, 0, 0};
+        Path headerOnly = Files.write(dir.resolve("header.bin"), header);
+        assertEquals(headerOnly + " is a uint32 token file that holds no tokens",
+                assertThrows(IOException.class, () -> TokenDataset.open(headerOnly)).getMessage());
+        byte[] cut = java.util.Arrays.copyOf(header, 22);                // one id and two bytes of the next
+        Path truncated = Files.write(dir.resolve("cut.bin"), cut);
+        assertEquals(truncated + " is a uint32 token file of 22 bytes, which is not its 16-byte header and whole "
+                + "4-byte ids: it is truncated", assertThrows(IOException.class, () -> TokenDataset.open(truncated))
+                .getMessage());
+        // Without the header the same bytes are 11 raw uint16 ids.
+        byte[] raw = java.util.Arrays.copyOf(header, 22);
+        raw[0] = 'd';
+        assertEquals(11, TokenDataset.open(Files.write(dir.resolve("raw.bin"), raw)).size());
+    }
+
+    @Test
     void aVocabularyBeyondUint16IsWrittenAsUint32OrRefused() throws Exception {
         // 70,000 distinct characters: CJK and the supplementary ideographs
         StringBuilder text = new StringBuilder();
