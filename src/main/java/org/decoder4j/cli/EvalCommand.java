@@ -44,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--data", required = true, paramLabel = "FILE",
-            description = "Token file: raw little-endian uint16 ids, such as val.bin from 'prepare'.")
+            description = "Token file (nanoGPT's raw uint16 ids, or decoder4j's uint32), such as val.bin from 'prepare'.")
     Path data;
 
     @Option(names = "--context", paramLabel = "T",

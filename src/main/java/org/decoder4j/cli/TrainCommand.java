@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
             description = "Prepared directory (train.bin, val.bin if present, tokenizer.json if present) or a "
-                    + "token file of uint16 ids (a tokenizer.json beside it is used). "
+                    + "token file (a tokenizer.json beside it is used). "
                     + "Default: prepare Tiny Shakespeare (or --input) into OUT/data.")
     Path data;
 

@@ -3,7 +3,7 @@ package org.decoder4j.data;
 import java.nio.file.Path;
 
 /**
- * What {@link CharCorpusPreparation} wrote: the directory with {@code train.bin}, {@code val.bin}
+ * What {@link CorpusPreparation} wrote: the directory with {@code train.bin}, {@code val.bin}
  * and {@code tokenizer.json}, and the counts.
  *
  * <pre>{@code
@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * }</pre>
  *
  * @param directory where the files are
- * @param vocabSize distinct characters (65 for Tiny Shakespeare)
+ * @param vocabSize tokens in the vocabulary (65 characters for Tiny Shakespeare, 50257 for GPT-2)
  * @param characters characters (code points) in the input
  * @param trainTokens tokens in {@code train.bin}
  * @param valTokens tokens in {@code val.bin}
@@ -21,12 +21,12 @@ public record PreparedCorpus(Path directory, int vocabSize, long characters, lon
 
     /** {@code train.bin} in {@link #directory()}. */
     public Path trainFile() {
-        return directory.resolve(CharCorpusPreparation.TRAIN_FILE);
+        return directory.resolve(CorpusPreparation.TRAIN_FILE);
     }
 
     /** {@code val.bin} in {@link #directory()}. */
     public Path valFile() {
-        return directory.resolve(CharCorpusPreparation.VAL_FILE);
+        return directory.resolve(CorpusPreparation.VAL_FILE);
     }
 
     /** {@code tokenizer.json} in {@link #directory()}. */

@@ -10,8 +10,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A read-only sequence of token ids stored as nanoGPT stores them: raw little-endian uint16, two
- * bytes per token, no header. Files are memory-mapped in 1 GiB segments, so they may be larger
- * than 2 GB, and reads go straight to the page cache.
+ * bytes per token, no header; or, for vocabularies beyond 65,536 ids, decoder4j's uint32 files
+ * (see {@link TokenFileFormat}), told apart by their header. Files are memory-mapped in segments
+ * of 2^28 tokens, so they may be larger than 2 GB, and reads go straight to the page cache.
  *
  * <pre>{@code
  * TokenDataset train = TokenDataset.open(Path.of("data/train.bin"));
@@ -24,19 +25,23 @@ import java.nio.file.StandardOpenOption;
  */
 public final class TokenDataset {
 
-    /** Tokens per mapped segment: 2^29 tokens = 1 GiB. */
-    private static final int SEGMENT_SHIFT = 29;
+    /** Tokens per mapped segment: 2^28 tokens = 512 MiB of uint16 or 1 GiB of uint32. */
+    private static final int SEGMENT_SHIFT = 28;
     private static final long SEGMENT_MASK = (1L << SEGMENT_SHIFT) - 1;
 
     private final ByteBuffer[] segments;
     private final long size;
     private final String source;
+    private final TokenFileFormat format;
+    private final boolean wide;
     private volatile int maxToken = -1;
 
-    private TokenDataset(ByteBuffer[] segments, long size, String source) {
+    private TokenDataset(ByteBuffer[] segments, long size, String source, TokenFileFormat format) {
         this.segments = segments;
         this.size = size;
         this.source = source;
+        this.format = format;
+        this.wide = format.bytesPerToken() == 4;
     }
 
     /**
@@ -51,20 +56,31 @@ public final class TokenDataset {
             if (bytes == 0) {
                 throw new IOException(file + " is empty; a token file holds uint16 token ids, 2 bytes each");
             }
-            if (bytes % 2 != 0) {
+            TokenFileFormat format = TokenFileFormat.of(channel);
+            int width = format.bytesPerToken();
+            long data = bytes - format.headerBytes();
+            if (format == TokenFileFormat.UINT16 && bytes % 2 != 0) {
                 throw new IOException(file + " has " + bytes + " bytes, an odd number; a token file holds "
                         + "uint16 token ids, 2 bytes each, so it is truncated or not a token file");
             }
-            long size = bytes / 2;
+            if (data % width != 0) {
+                throw new IOException(file + " is a uint32 token file of " + bytes + " bytes, which is not its "
+                        + format.headerBytes() + "-byte header and whole 4-byte ids: it is truncated");
+            }
+            if (data == 0) {
+                throw new IOException(file + " is a uint32 token file that holds no tokens");
+            }
+            long size = data / width;
             int count = (int) ((size + SEGMENT_MASK) >>> SEGMENT_SHIFT);
             ByteBuffer[] segments = new ByteBuffer[count];
             for (int s = 0; s < count; s++) {
                 long first = (long) s << SEGMENT_SHIFT;
                 long tokens = Math.min(1L << SEGMENT_SHIFT, size - first);
-                segments[s] = channel.map(FileChannel.MapMode.READ_ONLY, 2 * first, 2 * tokens)
+                segments[s] = channel.map(FileChannel.MapMode.READ_ONLY, format.headerBytes() + width * first,
+                                width * tokens)
                         .order(ByteOrder.LITTLE_ENDIAN);
             }
-            return new TokenDataset(segments, size, file.toString());
+            return new TokenDataset(segments, size, file.toString(), format);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "token file not found");
         }
@@ -76,18 +92,37 @@ public final class TokenDataset {
      * @throws IllegalArgumentException if it is empty or an id does not fit in uint16
      */
     public static TokenDataset of(int[] tokens) {
+        return of(tokens, TokenFileFormat.UINT16);
+    }
+
+    /**
+     * An in-memory dataset holding a copy of {@code tokens}, stored as in a file of {@code format}.
+     *
+     * @throws IllegalArgumentException if it is empty or an id does not fit in the format
+     */
+    public static TokenDataset of(int[] tokens, TokenFileFormat format) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("a token dataset cannot be empty");
         }
-        ByteBuffer buffer = ByteBuffer.allocate(2 * tokens.length).order(ByteOrder.LITTLE_ENDIAN);
+        int width = format.bytesPerToken();
+        ByteBuffer buffer = ByteBuffer.allocate(width * tokens.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < tokens.length; i++) {
-            if (tokens[i] < 0 || tokens[i] > 0xFFFF) {
+            if (tokens[i] < 0 || tokens[i] > format.largestId()) {
                 throw new IllegalArgumentException("token " + tokens[i] + " at index " + i
-                        + " does not fit in uint16 (0..65535)");
+                        + " does not fit in " + format + " (0.." + format.largestId() + ")");
             }
-            buffer.putShort(2 * i, (short) tokens[i]);
+            if (width == 2) {
+                buffer.putShort(2 * i, (short) tokens[i]);
+            } else {
+                buffer.putInt(4 * i, tokens[i]);
+            }
         }
-        return new TokenDataset(new ByteBuffer[] {buffer}, tokens.length, "in-memory tokens");
+        return new TokenDataset(new ByteBuffer[] {buffer}, tokens.length, "in-memory tokens", format);
+    }
+
+    /** How the ids are stored. */
+    public TokenFileFormat format() {
+        return format;
     }
 
     /** Number of tokens. */
@@ -109,7 +144,11 @@ public final class TokenDataset {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("token index " + i + " outside [0, " + size + ") of " + source);
         }
-        return segments[(int) (i >>> SEGMENT_SHIFT)].getShort(2 * (int) (i & SEGMENT_MASK)) & 0xFFFF;
+        return read(segments[(int) (i >>> SEGMENT_SHIFT)], (int) (i & SEGMENT_MASK));
+    }
+
+    private int read(ByteBuffer segment, int index) {
+        return wide ? segment.getInt(4 * index) : segment.getShort(2 * index) & 0xFFFF;
     }
 
     /**
@@ -132,9 +171,9 @@ public final class TokenDataset {
         while (remaining > 0) {
             ByteBuffer segment = segments[(int) (position >>> SEGMENT_SHIFT)];
             int index = (int) (position & SEGMENT_MASK);
-            int n = Math.min(remaining, segment.capacity() / 2 - index);
+            int n = Math.min(remaining, segment.capacity() / format.bytesPerToken() - index);
             for (int k = 0; k < n; k++) {
-                destination[out + k] = segment.getShort(2 * (index + k)) & 0xFFFF;
+                destination[out + k] = read(segment, index + k);
             }
             position += n;
             out += n;
@@ -147,9 +186,9 @@ public final class TokenDataset {
         int max = maxToken;
         if (max < 0) {
             for (ByteBuffer segment : segments) {
-                int n = segment.capacity() / 2;
+                int n = segment.capacity() / format.bytesPerToken();
                 for (int k = 0; k < n; k++) {
-                    max = Math.max(max, segment.getShort(2 * k) & 0xFFFF);
+                    max = Math.max(max, read(segment, k));
                 }
             }
             maxToken = max;

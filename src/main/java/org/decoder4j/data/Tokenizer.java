@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Turns text into token ids and back. A tokenizer is saved as {@value #FILE_NAME} next to the
  * model or the token files it belongs to, and {@link #load(Path)} restores whichever kind it is
- * from the file's {@code "type"} field.
+ * from the file's {@code "type"} field. The kinds: {@link CharTokenizer} (one token per
+ * character), {@link Gpt2Tokenizer} (GPT-2's byte-level BPE, ids identical to tiktoken's
+ * {@code gpt2} encoding) and {@link BpeTokenizer} (a byte-level BPE read from a Hugging Face
+ * {@code vocab.json} + {@code merges.txt} pair, or trained by {@link BpeTrainer}).
  *
  * <pre>{@code
  * Tokenizer tok = CharTokenizer.fit(text);
@@ -33,6 +37,26 @@ public interface Tokenizer {
     int[] encode(String text);
 
     /**
+     * Like {@link #encode(String)}, except that the text of a special token (such as
+     * {@code "<|endoftext|>"}) becomes that token; {@link #encode(String)} treats it as plain text,
+     * as tiktoken's {@code encode_ordinary} does.
+     *
+     * <pre>{@code
+     * Tokenizer gpt2 = Gpt2Tokenizer.standard();
+     * gpt2.encodeWithSpecialTokens("a<|endoftext|>b");   // [64, 50256, 65]
+     * gpt2.encode("a<|endoftext|>b");                    // [64, 27, 91, 437, 1659, 5239, 91, 29, 65]
+     * }</pre>
+     */
+    default int[] encodeWithSpecialTokens(String text) {
+        return encode(text);
+    }
+
+    /** The special tokens by their text (for GPT-2: {@code "<|endoftext|>"} → 50256); empty if none. */
+    default Map<String, Integer> specialTokens() {
+        return Map.of();
+    }
+
+    /**
      * The text of a sequence of token ids.
      *
      * @throws IllegalArgumentException for an id outside {@code [0, vocabSize())}, naming it and its index
@@ -49,21 +73,30 @@ public interface Tokenizer {
     void save(Path dir) throws IOException;
 
     /**
-     * Reads the {@value #FILE_NAME} in {@code dir}.
+     * Reads the {@value #FILE_NAME} in {@code dir}; a directory without one but with a Hugging Face
+     * {@code vocab.json} + {@code merges.txt} pair (a downloaded GPT-2 model) gives the
+     * {@link BpeTokenizer} of that pair.
      *
-     * @throws NoSuchFileException if the directory has no tokenizer file
-     * @throws IOException if the file is malformed or of an unknown type; the message names the file
+     * @throws NoSuchFileException if the directory has neither
+     * @throws IOException if a file is malformed or of an unknown type; the message names the file
      */
     static Tokenizer load(Path dir) throws IOException {
-        return TokenizerFile.read(dir.resolve(FILE_NAME));
+        return loadIfPresent(dir).orElseThrow(() -> new NoSuchFileException(dir.resolve(FILE_NAME).toString(), null,
+                "no tokenizer file (nor a " + BpeTokenizer.VOCAB_FILE + " + " + BpeTokenizer.MERGES_FILE + " pair)"));
     }
 
     /**
-     * Like {@link #load(Path)}, but empty when the directory has no tokenizer file (for callers that
+     * Like {@link #load(Path)}, but empty when the directory has no tokenizer (for callers that
      * fall back to a default tokenizer).
      */
     static Optional<Tokenizer> loadIfPresent(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
-        return Files.exists(file) ? Optional.of(TokenizerFile.read(file)) : Optional.empty();
+        if (Files.exists(file)) {
+            return Optional.of(TokenizerFile.read(file));
+        }
+        if (Files.exists(dir.resolve(BpeTokenizer.VOCAB_FILE)) && Files.exists(dir.resolve(BpeTokenizer.MERGES_FILE))) {
+            return Optional.of(BpeTokenizer.load(dir));
+        }
+        return Optional.empty();
     }
 }

@@ -15,15 +15,20 @@ import java.util.Map;
  */
 final class TokenizerFile {
 
-    /** Builds a tokenizer from the parsed file; throws IllegalArgumentException for bad content. */
+    /**
+     * Builds a tokenizer from the parsed file and the directory it is in (where a tokenizer may keep
+     * further files); throws IllegalArgumentException for bad content.
+     */
     interface Reader {
-        Tokenizer read(JsonNode root);
+        Tokenizer read(JsonNode root, Path dir) throws IOException;
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Map<String, Reader> READERS = Map.of(
-            CharTokenizer.TYPE, CharTokenizer::fromJson);
+            CharTokenizer.TYPE, (root, dir) -> CharTokenizer.fromJson(root),
+            Gpt2Tokenizer.TYPE, (root, dir) -> Gpt2Tokenizer.standard(),
+            BpeTokenizer.TYPE, BpeTokenizer::fromJson);
 
     private TokenizerFile() {
     }
@@ -43,15 +48,15 @@ final class TokenizerFile {
         }
         JsonNode type = root.get("type");
         if (type == null || !type.isTextual()) {
-            throw new IOException(file + ": missing string field \"type\" (one of " + READERS.keySet() + ")");
+            throw new IOException(file + ": missing string field \"type\" (one of " + new java.util.TreeSet<>(READERS.keySet()) + ")");
         }
         Reader reader = READERS.get(type.textValue());
         if (reader == null) {
             throw new IOException(file + ": unknown tokenizer type \"" + type.textValue() + "\" (known: "
-                    + READERS.keySet() + ")");
+                    + new java.util.TreeSet<>(READERS.keySet()) + ")");
         }
         try {
-            return reader.read(root);
+            return reader.read(root, file.toAbsolutePath().getParent());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

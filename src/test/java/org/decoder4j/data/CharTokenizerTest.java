@@ -95,7 +95,7 @@ class CharTokenizerTest {
         Path file = dir.resolve("tokenizer.json");
         Files.writeString(file, "{\"type\":\"wordpiece\",\"vocab\":[]}");
         IOException type = assertThrows(IOException.class, () -> Tokenizer.load(dir));
-        assertEquals(file + ": unknown tokenizer type \"wordpiece\" (known: [char])", type.getMessage());
+        assertEquals(file + ": unknown tokenizer type \"wordpiece\" (known: [bpe, char, gpt2])", type.getMessage());
 
         Files.writeString(file, "{\"type\":\"char\",\"vocab\":[\"a\",\"bc\"]}");
         IOException entry = assertThrows(IOException.class, () -> Tokenizer.load(dir));
