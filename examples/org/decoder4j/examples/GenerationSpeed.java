@@ -6,9 +6,10 @@ import org.decoder4j.nn.GPT;
 
 /**
  * Generation speed with and without the key/value cache, on random weights: tokens per second
- * for filling the whole context from a one-token prompt, greedy, for the Shakespeare character
- * recipe (4 layers, 4 heads, 128 channels, context 64) and for nanoGPT's larger Shakespeare
- * model (6 layers, 6 heads, 384 channels, context 256). Each way runs once to warm up first.
+ * for filling the whole context from a one-token prompt, greedy, overall and over the last quarter
+ * of the context (where the window is nearly full), for the Shakespeare character recipe
+ * (4 layers, 4 heads, 128 channels, context 64) and for nanoGPT's larger Shakespeare model
+ * (6 layers, 6 heads, 384 channels, context 256). Each way runs once to warm up first.
  *
  * <pre>
  * mvn -q test-compile exec:java -Dexec.mainClass=org.decoder4j.examples.GenerationSpeed -Dexec.classpathScope=test
@@ -19,13 +20,12 @@ public final class GenerationSpeed {
     private GenerationSpeed() {
     }
 
-    /** One measurement: new tokens generated each way and the rates. */
-    public record Speed(int tokens, double cachedTokensPerSecond, double fullWindowTokensPerSecond) {
+    /** Tokens per second over all new tokens, and over the last quarter of the context. */
+    public record Rate(double overall, double lastQuarter) {
+    }
 
-        /** How many times faster the cached path is. */
-        public double ratio() {
-            return cachedTokensPerSecond / fullWindowTokensPerSecond;
-        }
+    /** One measurement: new tokens generated each way and their rates. */
+    public record Speed(int tokens, Rate cached, Rate fullWindow) {
     }
 
     public static void main(String[] args) {
@@ -35,11 +35,14 @@ public final class GenerationSpeed {
 
     private static void print(GPT model) {
         Speed s = measure(model);
-        System.out.printf("%d layers, %d heads, %d channels, context %d: %d tokens; with cache %.1f tokens/s, "
-                        + "without %.1f tokens/s, %.1fx%n",
+        System.out.printf("%d layers, %d heads, %d channels, context %d, %d new tokens:%n",
                 model.config().layers(), model.config().heads(), model.config().embeddingSize(),
-                model.config().contextLength(), s.tokens(), s.cachedTokensPerSecond(),
-                s.fullWindowTokensPerSecond(), s.ratio());
+                model.config().contextLength(), s.tokens());
+        System.out.printf("  overall       with cache %7.1f tokens/s, without %7.1f tokens/s, %5.1fx%n",
+                s.cached().overall(), s.fullWindow().overall(), s.cached().overall() / s.fullWindow().overall());
+        System.out.printf("  last quarter  with cache %7.1f tokens/s, without %7.1f tokens/s, %5.1fx%n",
+                s.cached().lastQuarter(), s.fullWindow().lastQuarter(),
+                s.cached().lastQuarter() / s.fullWindow().lastQuarter());
     }
 
     /** Generates {@code contextLength − 1} tokens after a one-token prompt each way, after a warm-up. */
@@ -52,9 +55,13 @@ public final class GenerationSpeed {
         return new Speed(tokens, tokensPerSecond(cached, tokens), tokensPerSecond(full, tokens));
     }
 
-    private static double tokensPerSecond(Generator generator, int tokens) {
+    private static Rate tokensPerSecond(Generator generator, int tokens) {
+        long[] at = new long[tokens];
+        int[] count = {0};
         long start = System.nanoTime();
-        generator.generate(new int[] {0}, Sampling.greedy(), tokens, id -> { });
-        return tokens / ((System.nanoTime() - start) / 1e9);
+        generator.generate(new int[] {0}, Sampling.greedy(), tokens, id -> at[count[0]++] = System.nanoTime());
+        int quarter = Math.max(1, tokens / 4);
+        long quarterStart = at[Math.max(0, tokens - quarter - 1)];                  // the token before the quarter
+        return new Rate(tokens / ((at[tokens - 1] - start) / 1e9), quarter / ((at[tokens - 1] - quarterStart) / 1e9));
     }
 }

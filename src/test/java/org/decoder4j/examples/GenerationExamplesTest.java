@@ -42,6 +42,8 @@ class GenerationExamplesTest {
         GPT model = GPT.builder().vocabSize(11).contextLength(8).layers(1).heads(1).embeddingSize(8).build();
         GenerationSpeed.Speed s = GenerationSpeed.measure(model);
         assertEquals(7, s.tokens());
-        assertTrue(s.cachedTokensPerSecond() > 0 && s.fullWindowTokensPerSecond() > 0, s::toString);
+        for (GenerationSpeed.Rate r : new GenerationSpeed.Rate[] {s.cached(), s.fullWindow()}) {
+            assertTrue(r.overall() > 0 && r.lastQuarter() > 0 && Double.isFinite(r.lastQuarter()), s::toString);
+        }
     }
 }
