@@ -1,5 +1,6 @@
 package org.decoder4j.examples;
 
+import java.lang.management.ManagementFactory;
 import org.decoder4j.generate.Generator;
 import org.decoder4j.generate.Sampling;
 import org.decoder4j.nn.GPT;
@@ -20,8 +21,12 @@ public final class GenerationSpeed {
     private GenerationSpeed() {
     }
 
-    /** Tokens per second over all new tokens, and over the last quarter of the context. */
-    public record Rate(double overall, double lastQuarter) {
+    /**
+     * Tokens per second of wall-clock time over all new tokens and over the last quarter of the
+     * context, and tokens per second of this process's CPU time (all its threads) over all new
+     * tokens: the CPU figure is the steadier one when other programs share the processor.
+     */
+    public record Rate(double overall, double lastQuarter, double perCpuSecond) {
     }
 
     /** One measurement: new tokens generated each way and their rates. */
@@ -43,6 +48,9 @@ public final class GenerationSpeed {
         System.out.printf("  last quarter  with cache %7.1f tokens/s, without %7.1f tokens/s, %5.1fx%n",
                 s.cached().lastQuarter(), s.fullWindow().lastQuarter(),
                 s.cached().lastQuarter() / s.fullWindow().lastQuarter());
+        System.out.printf("  CPU time      with cache %7.1f tokens/s, without %7.1f tokens/s, %5.1fx%n",
+                s.cached().perCpuSecond(), s.fullWindow().perCpuSecond(),
+                s.cached().perCpuSecond() / s.fullWindow().perCpuSecond());
     }
 
     /** Generates {@code contextLength − 1} tokens after a one-token prompt each way, after a warm-up. */
@@ -58,10 +66,18 @@ public final class GenerationSpeed {
     private static Rate tokensPerSecond(Generator generator, int tokens) {
         long[] at = new long[tokens];
         int[] count = {0};
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         generator.generate(new int[] {0}, Sampling.greedy(), tokens, id -> at[count[0]++] = System.nanoTime());
+        long cpu = processCpuNanos() - cpuStart;
         int quarter = Math.max(1, tokens / 4);
         long quarterStart = at[Math.max(0, tokens - quarter - 1)];                  // the token before the quarter
-        return new Rate(tokens / ((at[tokens - 1] - start) / 1e9), quarter / ((at[tokens - 1] - quarterStart) / 1e9));
+        return new Rate(tokens / ((at[tokens - 1] - start) / 1e9), quarter / ((at[tokens - 1] - quarterStart) / 1e9),
+                tokens / (cpu / 1e9));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
