@@ -3,14 +3,19 @@ package org.decoder4j.tensor;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Causal attention of new queries over cached keys and values, for inference: no gradient, no
  * dropout. The queries sit at positions {@code offset … offset+Tn−1} and see the keys at
- * positions {@code 0 … offset+i}; with {@code offset = 0} and as many keys as queries this is the
- * same computation, op for op, as {@link CausalAttentionOp}.
+ * positions {@code 0 … offset+i}; with {@code offset = 0} and as many keys as queries it computes
+ * what {@link CausalAttentionOp} does.
+ *
+ * <p>The softmax is composed of row max, subtraction, exp, row sum and division rather than ND4J's
+ * {@code softmax} op: on the small score rows of one new token that op took about half of a
+ * decoding step's CPU time (4 layers, 128 channels: 13 ms of thread CPU time per token with it,
+ * 6 ms without).
  *
  * <pre>{@code
  * // one new token after 10 cached ones: q [1, H, 1, D], keys and values [1, H, 11, D]
@@ -45,9 +50,11 @@ public final class IncrementalAttention {
         if (tn > 1) {
             scores.addi(mask(tn, offset, q.dataType()));                        // mask broadcast over B, H
         }
-        INDArray att = Nd4j.createUninitialized(scores.dataType(), scores.shape());
-        Nd4j.exec(new SoftMax(scores, att, 3));                                 // (B, H, Tn, Tk)
-        return MatMul.product(att, false, values, false);                       // (B, H, Tn, D)
+        INDArray rows = scores.reshape('c', s[0] * s[1] * tn, tk);              // (B·H·Tn, Tk), a view
+        rows.subiColumnVector(rows.max(true, 1));
+        Transforms.exp(rows, false);
+        rows.diviColumnVector(rows.sum(true, 1));                               // softmax over keys
+        return MatMul.product(scores, false, values, false);                    // (B, H, Tn, D)
     }
 
     /**
