@@ -13,6 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link GPT#forwardCached}; inference only.
  *
  * <pre>{@code
+ * model.eval();
  * try (KvCache cache = KvCache.forModel(model, 1); NoGrad ng = NoGrad.enter()) {
  *     Tensor logits = model.forwardCached(promptIds, cache);    // [1, T, V], cache.length() == T
  *     Tensor next = model.forwardCached(oneId, cache);          // [1, 1, V], cache.length() == T + 1

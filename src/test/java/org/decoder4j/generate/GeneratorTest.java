@@ -60,6 +60,9 @@ class GeneratorTest {
         assertEquals(prompt.length + 40, withCache.length);
         assertArrayEquals(without, withCache);
         assertArrayEquals(prompt, Arrays.copyOf(withCache, prompt.length));
+        int[] longPrompt = tokenizer.encode("a prompt longer than the context");   // 32 tokens, context 16
+        assertArrayEquals(Generator.of(model).withCache(false).generate(longPrompt, Sampling.greedy(), 10, id -> { }),
+                Generator.of(model).generate(longPrompt, Sampling.greedy(), 10, id -> { }));
     }
 
     @Test
