@@ -2,11 +2,13 @@ package org.decoder4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.decoder4j.data.Tokenizer;
 import org.decoder4j.generate.Generator;
 import org.decoder4j.generate.Sampling;
+import org.decoder4j.generate.Stopping;
 import org.decoder4j.nn.GPT;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Generates text from a model directory that holds its tokenizer (tokenizer.json), as 'train' writes it.",
-            "The prompt is printed first, then each new token as it is chosen. The same seed gives the same text."
+            "The prompt is printed first, then the new text as it is chosen, token by token. The same seed gives the same text.",
+            "Sampling applies the repetition penalty, then the temperature, then top-k, then top-p."
         })
 final class SampleCommand implements Callable<Integer> {
 
@@ -35,7 +38,7 @@ final class SampleCommand implements Callable<Integer> {
     String prompt;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "500",
-            description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+            description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8",
@@ -43,81 +46,79 @@ final class SampleCommand implements Callable<Integer> {
     double temperature;
 
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "200",
-            description = "Draw only from the K most likely tokens; 0 = all (default: ${DEFAULT-VALUE}).")
+            description = "Draw only from the K most likely tokens, K >= 1; a K at least the vocabulary size "
+                    + "keeps all (default: ${DEFAULT-VALUE}).")
     int topK;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1",
+            description = "Draw only from the smallest set of most likely tokens whose probability reaches P, "
+                    + "0 < P <= 1; 1 keeps all (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--repetition-penalty", paramLabel = "R", defaultValue = "1",
+            description = "Divide the positive logits of tokens already in the text by R and multiply the negative "
+                    + "ones, R > 0; 1 changes nothing (default: ${DEFAULT-VALUE}).")
+    double repetitionPenalty;
+
+    @Option(names = "--stop", paramLabel = "TEXT",
+            description = "Stop when the generated text reaches TEXT, which is not printed; repeat for several.")
+    List<String> stops = new ArrayList<>();
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1337",
             description = "Seed of the random draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--num-samples", paramLabel = "N", defaultValue = "1",
-            description = "Independent samples, with seeds S, S+1, ... (default: ${DEFAULT-VALUE}).")
+            description = "Independent samples, with seeds S, S+1, ..., separated by a line '---' (default: ${DEFAULT-VALUE}).")
     int numSamples;
+
+    @Option(names = "--no-cache",
+            description = "Run the whole window through the model for every token instead of using the key/value "
+                    + "cache (slower; the same text).")
+    boolean noCache;
 
     @Override
     public Integer call() throws Exception {
         Flags.nonNegative(spec, "--max-new-tokens", maxNewTokens);
         Flags.nonNegative(spec, "--temperature", temperature);
-        Flags.nonNegative(spec, "--top-k", topK);
+        Flags.positive(spec, "--top-k", topK);
+        if (!(topP > 0 && topP <= 1)) {
+            throw Flags.usage(spec, "--top-p must be in (0, 1], got " + topP);
+        }
+        Flags.positive(spec, "--repetition-penalty", repetitionPenalty);
         Flags.positive(spec, "--num-samples", numSamples);
         if (prompt.isEmpty()) {
             throw Flags.usage(spec, "--prompt is empty; give at least one character to continue");
+        }
+        if (stops.contains("")) {
+            throw Flags.usage(spec, "--stop is empty; give at least one character to stop at");
         }
         ModelDirectory dir = ModelDirectory.open(model);
         Tokenizer tokenizer = dir.tokenizer().orElseThrow(() -> new IllegalArgumentException(model
                 + " has no " + Tokenizer.FILE_NAME + "; sample needs the tokenizer the model was trained with "
                 + "(train --data DIR with a prepared directory saves it next to the model)"));
         dir.checkTokenizer(tokenizer, model.toString());
-        int[] promptIds = tokenizer.encode(prompt);
+        tokenizer.encode(prompt);                      // a character the tokenizer lacks fails before loading
         GPT gpt = dir.load();
 
         PrintWriter out = spec.commandLine().getOut();
-        Generator generator = Generator.of(gpt);
+        Generator generator = Generator.of(gpt, tokenizer).withCache(!noCache);
+        Stopping stopping = Stopping.after(maxNewTokens).orAt(stops.toArray(String[]::new));
         for (int i = 0; i < numSamples; i++) {
             if (i > 0) {
                 out.println();
                 out.println("---");
             }
-            Sampling sampling = new Sampling(temperature, topK, 1.0, seed + i);
+            Sampling sampling = new Sampling(temperature, topK, topP, repetitionPenalty, seed + i);
             out.print(prompt);
             out.flush();
-            TextStream stream = new TextStream(tokenizer, out);
-            generator.generate(promptIds, sampling, maxNewTokens, stream::accept);
+            generator.generate(prompt, sampling, stopping, text -> {
+                out.print(text);
+                out.flush();
+            });
             out.println();
             out.flush();
         }
         return 0;
-    }
-
-    /**
-     * Prints generated tokens as they come. The text so far is decoded again after each token
-     * and only its new end is printed, so that a tokenizer whose tokens are parts of a character
-     * still prints whole characters.
-     */
-    static final class TextStream {
-        private final Tokenizer tokenizer;
-        private final PrintWriter out;
-        private int[] ids = new int[64];
-        private int count;
-        private int printed;
-
-        TextStream(Tokenizer tokenizer, PrintWriter out) {
-            this.tokenizer = tokenizer;
-            this.out = out;
-        }
-
-        void accept(int id) {
-            if (count == ids.length) {
-                ids = Arrays.copyOf(ids, 2 * count);
-            }
-            ids[count++] = id;
-            String text = tokenizer.decode(Arrays.copyOf(ids, count));
-            int end = text.endsWith("\uFFFD") ? text.length() - 1 : text.length();
-            if (end > printed) {
-                out.print(text.substring(printed, end));
-                out.flush();
-                printed = end;
-            }
-        }
     }
 }

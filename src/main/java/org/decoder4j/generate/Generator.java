@@ -1,41 +1,102 @@
 package org.decoder4j.generate;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import org.decoder4j.data.Tokenizer;
 import org.decoder4j.nn.GPT;
-import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.NoGrad;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Autoregressive text generation. When the sequence outgrows the model's context, only its last
- * {@code contextLength} tokens are fed, as nanoGPT does.
+ * Autoregressive text generation from a {@link GPT}, token by token, under a {@link Sampling}
+ * policy and a {@link Stopping} rule, with a key/value cache by default.
  *
  * <pre>{@code
- * String text = Generator.of(model).generate(tokenizer, "ROMEO:", Sampling.topK(40).temperature(0.8), 300);
+ * Generator gen = Generator.of(model, tokenizer);
+ * String text = gen.generate("ROMEO:", Sampling.topK(40).temperature(0.8), 300);   // prompt + 300 tokens
+ * Completion c = gen.generate("ROMEO:", Sampling.greedy(), Stopping.after(300).orAt("\n\n"),
+ *         System.out::print);                                                     // streamed as it comes
+ * int[] ids = Generator.of(model).generate(promptIds, Sampling.greedy(), 100, id -> { });
  * }</pre>
+ *
+ * <p>This is the entry point for generation rather than a method on {@code GPT}: the model lives
+ * in {@code nn}, below {@code generate}, and does not know about sampling policies.
+ *
+ * <p>When prompt and generated text outgrow the model's context, the model sees only the last
+ * {@code contextLength} tokens, as nanoGPT crops them. Several prompts ({@link #generateAll}) are
+ * generated one after another, each with its own cache, so each output is what the prompt gives
+ * alone. A generator is not safe for use by several threads at once.
  */
 public final class Generator {
 
     private final GPT model;
+    private final Tokenizer tokenizer;
+    private final boolean cached;
 
-    private Generator(GPT model) {
+    private Generator(GPT model, Tokenizer tokenizer, boolean cached) {
         this.model = model;
+        this.tokenizer = tokenizer;
+        this.cached = cached;
     }
 
+    /** A generator over token ids (the text methods then take the tokenizer as an argument). */
     public static Generator of(GPT model) {
-        return new Generator(model);
+        return new Generator(model, null, true);
+    }
+
+    /** A generator over text encoded and decoded by {@code tokenizer}. */
+    public static Generator of(GPT model, Tokenizer tokenizer) {
+        if (tokenizer.vocabSize() > model.config().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
+                    + " tokens but the model's vocabulary only " + model.config().vocabSize());
+        }
+        return new Generator(model, tokenizer, true);
+    }
+
+    /**
+     * The same generator with the key/value cache on (the default) or off; off, every token is a
+     * forward pass over the whole window, as nanoGPT's {@code generate}. Both give the same text.
+     */
+    public Generator withCache(boolean on) {
+        return new Generator(model, tokenizer, on);
     }
 
     /** The prompt followed by {@code maxNewTokens} generated tokens, decoded. */
     public String generate(Tokenizer tokenizer, String prompt, Sampling sampling, int maxNewTokens) {
         int[] ids = generate(tokenizer.encode(prompt), sampling, maxNewTokens, t -> { });
         return tokenizer.decode(ids);
+    }
+
+    /** The prompt followed by {@code maxNewTokens} generated tokens, decoded by this generator's tokenizer. */
+    public String generate(String prompt, Sampling sampling, int maxNewTokens) {
+        return generate(tokenizer(), prompt, sampling, maxNewTokens);
+    }
+
+    /**
+     * Continues {@code prompt} until {@code stopping} says so, passing each new piece of text to
+     * {@code onText} as soon as it is certain (text that might begin a stop sequence waits).
+     */
+    public Completion generate(String prompt, Sampling sampling, Stopping stopping, Consumer<String> onText) {
+        Tokenizer tok = tokenizer();
+        TextStream stream = new TextStream(tok, stopping, onText);
+        run(encode(tok, prompt), sampling, stopping.maxNewTokens(), stream::accept);
+        stream.finish();
+        Completion.FinishReason reason = stream.stopped()
+                ? Completion.FinishReason.STOP_SEQUENCE : Completion.FinishReason.MAX_NEW_TOKENS;
+        return new Completion(prompt, stream.text(), stream.tokens(), reason);
+    }
+
+    /** Continues each prompt alone, in order; the same as calling {@link #generate} on each. */
+    public List<Completion> generateAll(List<String> prompts, Sampling sampling, Stopping stopping) {
+        List<Completion> out = new ArrayList<>();
+        for (String prompt : prompts) {
+            out.add(generate(prompt, sampling, stopping, text -> { }));
+        }
+        return out;
     }
 
     /**
@@ -45,11 +106,45 @@ public final class Generator {
      * @return prompt and generated ids
      */
     public int[] generate(int[] prompt, Sampling sampling, int maxNewTokens, IntConsumer onToken) {
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("the prompt is empty: give at least one token");
-        }
+        return run(prompt, sampling, maxNewTokens, id -> {
+            onToken.accept(id);
+            return true;
+        });
+    }
+
+    /**
+     * The loop: {@code onToken} sees each new id and returns whether to go on.
+     *
+     * @return prompt and generated ids
+     */
+    private int[] run(int[] prompt, Sampling sampling, int maxNewTokens, IntPredicate onToken) {
+        checkPrompt(prompt);
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
+        }
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+        int length = prompt.length;
+        SplittableRandom random = new SplittableRandom(sampling.seed());
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        try (NoGrad ignored = NoGrad.enter();
+             NextTokenLogits logits = cached ? new CachedLogits(model) : new FullWindowLogits(model)) {
+            for (int n = 0; n < maxNewTokens; n++) {
+                int next = TokenChooser.choose(logits.next(sequence, length), sampling, random, sequence, length);
+                sequence[length++] = next;
+                if (!onToken.test(next)) {
+                    break;
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return Arrays.copyOf(sequence, length);
+    }
+
+    private void checkPrompt(int[] prompt) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
         int vocab = model.config().vocabSize();
         for (int id : prompt) {
@@ -57,33 +152,19 @@ public final class Generator {
                 throw new IllegalArgumentException("prompt token " + id + " is outside the vocabulary of " + vocab);
             }
         }
-        int context = model.config().contextLength();
-        int[] seq = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
-        int length = prompt.length;
-        SplittableRandom random = new SplittableRandom(sampling.seed());
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (NoGrad ignored = NoGrad.enter()) {
-            for (int n = 0; n < maxNewTokens; n++) {
-                int from = Math.max(0, length - context);
-                long[] window = new long[length - from];
-                for (int i = from; i < length; i++) {
-                    window[i - from] = seq[i];
-                }
-                double[] logits;
-                try (MemoryScope scope = MemoryScope.open()) {
-                    INDArray ids = Nd4j.createFromArray(window).reshape(1, window.length);
-                    INDArray all = model.forward(ids).value();                        // (1, T, V)
-                    logits = all.get(NDArrayIndex.point(0), NDArrayIndex.point(window.length - 1), NDArrayIndex.all())
-                            .castTo(DataType.DOUBLE).toDoubleVector();                 // (V)
-                }
-                int next = TokenChooser.choose(logits, sampling, random);
-                seq[length++] = next;
-                onToken.accept(next);
-            }
-        } finally {
-            model.train(wasTraining);
+    }
+
+    private static int[] encode(Tokenizer tok, String prompt) {
+        if (prompt.isEmpty()) {
+            throw new IllegalArgumentException("the prompt is empty: give at least one character");
         }
-        return seq;
+        return tok.encode(prompt);
+    }
+
+    private Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new IllegalStateException("this generator has no tokenizer: create it with Generator.of(model, tokenizer)");
+        }
+        return tokenizer;
     }
 }

@@ -1,7 +1,9 @@
 package org.decoder4j.nn;
 
 import org.decoder4j.tensor.CausalAttentionOp;
+import org.decoder4j.tensor.IncrementalAttention;
 import org.decoder4j.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 
 /**
@@ -51,6 +53,27 @@ public final class CausalSelfAttention extends Module {
         Tensor y = CausalAttentionOp.apply(q, k, v, p, random);                // (B, H, T, D)
         y = y.permute(0, 2, 1, 3).reshape(b, t, c);                             // (B, T, C) heads side by side
         return residualDropout.forward(proj.forward(y));
+    }
+
+    /**
+     * Inference with a key/value cache: x {@code [B, Tn, C]} holds the new positions
+     * {@code from…from+Tn−1}; their keys and values are stored in {@code cache} as layer
+     * {@code layer}, and each attends to every cached position before it. No dropout.
+     */
+    Tensor forwardCached(Tensor x, KvCache cache, int layer, long from) {
+        long[] s = x.shape();
+        long b = s[0];
+        long t = s[1];
+        long c = s[2];
+        long d = c / heads;
+        INDArray q = splitHeads(query.forward(x), b, t, d).value();             // (B, H, Tn, D)
+        INDArray k = splitHeads(key.forward(x), b, t, d).value();               // (B, H, Tn, D)
+        INDArray v = splitHeads(value.forward(x), b, t, d).value();             // (B, H, Tn, D)
+        cache.write(layer, from, k, v);
+        INDArray y = IncrementalAttention.apply(q, cache.keys(layer, from + t),
+                cache.values(layer, from + t), from);                           // (B, H, Tn, D)
+        Tensor heads = Tensor.constant(y).permute(0, 2, 1, 3).reshape(b, t, c); // (B, Tn, C)
+        return proj.forward(heads);
     }
 
     private Tensor splitHeads(Tensor x, long b, long t, long d) {

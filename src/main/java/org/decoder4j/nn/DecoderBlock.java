@@ -31,4 +31,10 @@ public final class DecoderBlock extends Module {
         x = x.add(attn.forward(ln1.forward(x)));                               // (B, T, C)
         return x.add(mlp.forward(ln2.forward(x)));                              // (B, T, C)
     }
+
+    /** The block on new positions {@code from…} with cached attention; evaluation mode only. */
+    Tensor forwardCached(Tensor x, KvCache cache, int layer, long from) {
+        x = x.add(attn.forwardCached(ln1.forward(x), cache, layer, from));      // (B, Tn, C)
+        return x.add(mlp.forward(ln2.forward(x)));                              // (B, Tn, C)
+    }
 }

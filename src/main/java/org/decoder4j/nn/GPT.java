@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.NativeRuntime;
+import org.decoder4j.tensor.NoGrad;
 import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -120,6 +121,56 @@ public final class GPT extends Module {
         x = lnF.forward(x);                                                     // (B, T, C)
         Tensor logits = x.reshape(b * t, c).matmul(wte.weight(), false, true);  // (B·T, V), tied head
         return logits.reshape(b, t, config.vocabSize());                        // (B, T, V)
+    }
+
+    /**
+     * Next-token logits for new positions, for inference with a key/value cache: {@code ids} are
+     * the tokens at positions {@code cache.length()…cache.length()+T−1}; each attends to all cached
+     * positions before it, and their keys and values are added to the cache. The logits equal
+     * those of {@link #forward} over the whole sequence so far. Records no autograd graph.
+     *
+     * <pre>{@code
+     * model.eval();
+     * KvCache cache = KvCache.forModel(model, 1);
+     * Tensor prefill = model.forwardCached(prompt, cache);      // prompt [1, T] -> [1, T, V]
+     * Tensor step = model.forwardCached(nextId, cache);         // nextId [1, 1] -> [1, 1, V]
+     * }</pre>
+     *
+     * @param ids   token ids {@code [B, T]}, B the cache's batch size
+     * @param cache the positions seen so far; it holds at most {@code contextLength} of them
+     * @return logits {@code [B, T, vocabSize]}
+     * @throws IllegalStateException when the model is in training mode (dropout would apply)
+     */
+    public Tensor forwardCached(INDArray ids, KvCache cache) {
+        if (isTraining()) {
+            throw new IllegalStateException("forwardCached is for inference: call model.eval() first");
+        }
+        if (ids.rank() != 2 || ids.size(0) != cache.batchSize()) {
+            throw new IllegalArgumentException("GPT.forwardCached needs token ids [" + cache.batchSize()
+                    + ", T] for a cache of batch size " + cache.batchSize() + ", got shape "
+                    + java.util.Arrays.toString(ids.shape()));
+        }
+        long b = ids.size(0);
+        long t = ids.size(1);
+        long from = cache.length();
+        if (from + t > cache.capacity()) {
+            throw new IllegalArgumentException("the cache holds " + from + " positions; " + t
+                    + " more exceed the model's context length " + config.contextLength()
+                    + " (clear the cache and feed a cropped window)");
+        }
+        long c = config.embeddingSize();
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor tok = wte.forward(ids);                                      // (B, T, C)
+            Tensor pos = wpe.forward(Nd4j.arange(from, from + t).castTo(DataType.INT64));  // (T, C)
+            Tensor x = tok.add(pos);                                            // (B, T, C)
+            for (int layer = 0; layer < blocks.size(); layer++) {
+                x = blocks.get(layer).forwardCached(x, cache, layer, from);      // (B, T, C)
+            }
+            x = lnF.forward(x);                                                 // (B, T, C)
+            Tensor logits = x.reshape(b * t, c).matmul(wte.weight(), false, true);  // (B·T, V), tied head
+            cache.advance((int) t);
+            return logits.reshape(b, t, config.vocabSize());                    // (B, T, V)
+        }
     }
 
     private static INDArray positions(long t) {

@@ -117,6 +117,18 @@ class CliBadInputTest {
     }
 
     @Test
+    void badSamplingFlags() throws IOException {
+        contains(fails(2, "sample", "--model", MODEL, "--top-p", 0), "--top-p must be in (0, 1], got 0.0");
+        contains(fails(2, "sample", "--model", MODEL, "--top-p", 1.01), "--top-p must be in (0, 1], got 1.01");
+        contains(fails(2, "sample", "--model", MODEL, "--top-k", 0), "--top-k must be positive, got 0");
+        contains(fails(2, "sample", "--model", MODEL, "--temperature", -1), "--temperature must be a finite number >= 0");
+        contains(fails(2, "sample", "--model", MODEL, "--repetition-penalty", 0), "--repetition-penalty must be a finite number > 0");
+        contains(fails(2, "sample", "--model", MODEL, "--repetition-penalty", -2), "--repetition-penalty");
+        contains(fails(2, "sample", "--model", MODEL, "--stop", ""), "--stop is empty");
+        contains(fails(2, "sample", "--model", MODEL, "--max-new-tokens", -5), "--max-new-tokens must be >= 0");
+    }
+
+    @Test
     void badFlagValues() throws IOException {
         contains(fails(2, train("--data", TOKENS, "--steps", "many")), "--steps", "many");
         contains(fails(2, train("--data", TOKENS, "--schedule", "linear")), "--schedule", "linear");
