@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             SampleCommand.class,
             BleuCommand.class,
+            FinetuneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
