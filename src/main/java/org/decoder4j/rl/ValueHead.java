@@ -10,7 +10,7 @@ import org.decoder4j.tensor.Tensor;
  * estimate of the return from there (TRL's value head, without its dropout).
  *
  * <pre>{@code
- * ValueHead head = new ValueHead(policy.config().embeddingSize(), 7, policy.dataType());
+ * ValueHead head = new ValueHead(policy.config().embeddingSize(), policy.dataType());
  * Tensor values = head.forward(policy.hidden(ids));   // [B, T, C] -> [B, T]
  * }</pre>
  */
@@ -18,9 +18,12 @@ public final class ValueHead extends Module {
 
     private final Linear summary;
 
-    /** Weights Normal(0, 0.02) drawn from {@code seed}, bias 0. */
-    public ValueHead(int embeddingSize, long seed, org.nd4j.linalg.api.buffer.DataType dataType) {
-        this.summary = registerModule("summary", new Linear(embeddingSize, 1, new Initializer(seed, dataType), 0.02));
+    /**
+     * Weights and bias start at 0: every first estimate is 0, so the first advantages come from
+     * the rewards alone, and with no reward and no KL penalty nothing moves.
+     */
+    public ValueHead(int embeddingSize, org.nd4j.linalg.api.buffer.DataType dataType) {
+        this.summary = registerModule("summary", new Linear(embeddingSize, 1, Initializer.forLoading(dataType), 0.0));
     }
 
     /** Values {@code [B, T]} from hidden states {@code [B, T, C]}. */
