@@ -36,9 +36,9 @@ import org.decoder4j.rl.RolloutSampler;
  */
 public final class ShakespearePpo {
 
-    /** Speaker headers of the play used as prompts. */
-    private static final List<String> PROMPTS = List.of("ROMEO:\n", "JULIET:\n", "KING RICHARD III:\n",
-            "MENENIUS:\n", "First Citizen:\n", "DUKE VINCENTIO:\n", "QUEEN ELIZABETH:\n", "GLOUCESTER:\n");
+    /** Speaker headers of the play, all 9 characters long so that the rollouts are generated together. */
+    private static final List<String> PROMPTS = List.of("ESCALUS:\n", "CAMILLO:\n", "LEONTES:\n", "PAULINA:\n",
+            "CAPULET:\n", "NORFOLK:\n", "CATESBY:\n", "PERDITA:\n");
     private static final int COMPLETION = 24;
 
     private ShakespearePpo() {
