@@ -23,7 +23,7 @@ import org.decoder4j.rl.RolloutSampler;
 
 /**
  * Reinforcement learning on the Shakespeare character model with a programmatic reward: 1 when
- * the generated line uses a given word (default "love"), else 0. Runs PPO, then REINFORCE with a
+ * the 20 generated characters use a given word (default "the"), else 0. Runs PPO, then REINFORCE with a
  * baseline from the same starting model, and writes the per-step log ({@code rl-steps.csv}) and
  * the mean-reward curves ({@code reward-curve.png}) into the output directory.
  *
@@ -31,15 +31,16 @@ import org.decoder4j.rl.RolloutSampler;
  * java -cp … org.decoder4j.examples.ShakespearePpo [corpus.txt] [out-dir] [steps] [word] [base-steps]
  * </pre>
  *
- * The pretrained model is read from {@code out-dir/base} if there, else trained for
- * {@code base-steps} (default 600) and saved there.
+ * The pretrained model is read from {@code out-dir/base} if there, else a small one (2 layers,
+ * 2 heads, 64 channels, context 64, so that 200 steps of each method take minutes on 2 cores) is
+ * trained for {@code base-steps} (default 800) and saved there.
  */
 public final class ShakespearePpo {
 
     /** Speaker headers of the play, all 9 characters long so that the rollouts are generated together. */
     private static final List<String> PROMPTS = List.of("ESCALUS:\n", "CAMILLO:\n", "LEONTES:\n", "PAULINA:\n",
             "CAPULET:\n", "NORFOLK:\n", "CATESBY:\n", "PERDITA:\n");
-    private static final int COMPLETION = 24;
+    private static final int COMPLETION = 20;
 
     private ShakespearePpo() {
     }
@@ -48,11 +49,12 @@ public final class ShakespearePpo {
         Path corpus = ShakespeareCorpus.standard().locate(args.length > 0 ? Path.of(args[0]) : null);
         Path out = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("shakespeare-ppo");
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        String word = args.length > 3 ? args[3] : "love";
-        int baseSteps = args.length > 4 ? Integer.parseInt(args[4]) : 600;
+        String word = args.length > 3 ? args[3] : "the";
+        int baseSteps = args.length > 4 ? Integer.parseInt(args[4]) : 800;
         Files.createDirectories(out);
 
-        ShakespeareBaseModel.Pretrained base = ShakespeareBaseModel.loadOrTrain(corpus, out.resolve("base"), baseSteps);
+        ShakespeareBaseModel.Pretrained base = ShakespeareBaseModel.loadOrTrain(corpus, out.resolve("base"), baseSteps,
+                2, 2, 64, 64);
         Pattern pattern = Pattern.compile("\\b" + Pattern.quote(word) + "\\b", Pattern.CASE_INSENSITIVE);
         RewardFunction usesWord = (prompt, completion) -> pattern.matcher(completion).find() ? 1.0 : 0.0;
         Sampling sampling = Sampling.random().seed(1);
