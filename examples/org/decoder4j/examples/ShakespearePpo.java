@@ -37,9 +37,15 @@ import org.decoder4j.rl.RolloutSampler;
  */
 public final class ShakespearePpo {
 
-    /** Speaker headers of the play, all 9 characters long so that the rollouts are generated together. */
-    private static final List<String> PROMPTS = List.of("ESCALUS:\n", "CAMILLO:\n", "LEONTES:\n", "PAULINA:\n",
+    /**
+     * Speaker headers of the play, all 9 characters long so that the rollouts are generated
+     * together; each twice, so a step has 16 rollouts.
+     */
+    private static final List<String> SPEAKERS = List.of("ESCALUS:\n", "CAMILLO:\n", "LEONTES:\n", "PAULINA:\n",
             "CAPULET:\n", "NORFOLK:\n", "CATESBY:\n", "PERDITA:\n");
+    private static final List<String> PROMPTS = java.util.stream.Stream.concat(SPEAKERS.stream(), SPEAKERS.stream())
+            .toList();
+    private static final double LEARNING_RATE = 1e-3;
     private static final int COMPLETION = 20;
 
     private ShakespearePpo() {
@@ -61,7 +67,7 @@ public final class ShakespearePpo {
 
         GPT ppoPolicy = ReferenceModel.copyOf(base.model());
         PpoConfig config = PpoConfig.defaults()
-                .withLearningRate(1e-4).withBatchSize(PROMPTS.size()).withMiniBatchSize(4).withPpoEpochs(4)
+                .withLearningRate(LEARNING_RATE).withBatchSize(PROMPTS.size()).withMiniBatchSize(8).withPpoEpochs(4)
                 .withMaxGradNorm(1.0).withSeed(1);
         PpoTrainer ppo = PpoTrainer.of(ppoPolicy, config);
         RolloutSampler ppoSampler = new RolloutSampler(base.tokenizer(), sampling, COMPLETION, usesWord);
@@ -78,7 +84,7 @@ public final class ShakespearePpo {
 
         GPT reinforcePolicy = ReferenceModel.copyOf(base.model());
         reinforcePolicy.train(true);
-        Reinforce reinforce = Reinforce.of(reinforcePolicy, Adam.lr(1e-4)).baseline(true).maxGradNorm(1.0);
+        Reinforce reinforce = Reinforce.of(reinforcePolicy, Adam.lr(LEARNING_RATE)).baseline(true).maxGradNorm(1.0);
         RolloutSampler rfSampler = new RolloutSampler(base.tokenizer(), sampling, COMPLETION, usesWord);
         List<ReinforceStats> rfLog = new ArrayList<>();
         for (int s = 0; s < steps; s++) {
