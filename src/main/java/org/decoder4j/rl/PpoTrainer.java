@@ -170,7 +170,9 @@ public final class PpoTrainer {
         kl.update(meanKl, b);
         PpoStepStats stats = new PpoStepStats(steps++, meanReward, meanKl, beta, entropy, clip / updates,
                 valueLoss / updates, policyLoss / updates, approxKl / updates);
-        LOG.debug("{}", stats);
+        LOG.info(String.format(java.util.Locale.ROOT, "ppo step %d  reward %.4f  kl %.4f  kl-coef %.4f  entropy %.4f  "
+                + "clipfrac %.4f  value-loss %.5f", stats.step(), meanReward, meanKl, beta, entropy, stats.clipFraction(),
+                stats.valueLoss()));
         return stats;
     }
 

@@ -93,7 +93,8 @@ public final class Reinforce {
             rewardCount++;
         }
         ReinforceStats stats = new ReinforceStats(steps++, meanReward, baseline, loss);
-        LOG.debug("{}", stats);
+        LOG.info(String.format(java.util.Locale.ROOT, "reinforce step %d  reward %.4f  baseline %.4f  loss %.5f",
+                stats.step(), meanReward, baseline, loss));
         return stats;
     }
 }

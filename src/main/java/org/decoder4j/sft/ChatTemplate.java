@@ -1,5 +1,7 @@
 package org.decoder4j.sft;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import org.decoder4j.data.Tokenizer;
 
@@ -96,7 +98,7 @@ public record ChatTemplate(String turnStart, String turnEnd) {
     }
 
     private static String fill(String pattern, ChatMessage m) {
-        String name = m.name() != null ? m.name() : m.role().label().toUpperCase(java.util.Locale.ROOT);
+        String name = m.name() != null ? m.name() : m.role().label().toUpperCase(Locale.ROOT);
         return pattern.replace("{role}", m.role().label()).replace("{name}", name);
     }
 
@@ -108,8 +110,8 @@ public record ChatTemplate(String turnStart, String turnEnd) {
 
         void add(int[] piece, boolean train) {
             while (size + piece.length > ids.length) {
-                ids = java.util.Arrays.copyOf(ids, ids.length * 2);
-                trained = java.util.Arrays.copyOf(trained, trained.length * 2);
+                ids = Arrays.copyOf(ids, ids.length * 2);
+                trained = Arrays.copyOf(trained, trained.length * 2);
             }
             for (int id : piece) {
                 ids[size] = id;
@@ -119,7 +121,7 @@ public record ChatTemplate(String turnStart, String turnEnd) {
         }
 
         SftExample toExample() {
-            return new SftExample(java.util.Arrays.copyOf(ids, size), java.util.Arrays.copyOf(trained, size));
+            return new SftExample(Arrays.copyOf(ids, size), Arrays.copyOf(trained, size));
         }
     }
 }
