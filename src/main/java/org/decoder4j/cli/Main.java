@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             SampleCommand.class,
             BleuCommand.class,
             BenchCommand.class,
+            FinetuneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

@@ -101,26 +101,42 @@ public final class GPT extends Module {
      * @return logits {@code [B, T, vocabSize]}
      */
     public Tensor forward(INDArray ids) {
+        return head(hidden(ids));
+    }
+
+    /** The language-model head: logits {@code [B, T, V]} from hidden states {@code [B, T, C]}. */
+    public Tensor head(Tensor hidden) {
+        long b = hidden.shape()[0];
+        long t = hidden.shape()[1];
+        Tensor logits = hidden.reshape(b * t, config.embeddingSize())
+                .matmul(wte.weight(), false, true);                             // (B·T, V), tied head
+        return logits.reshape(b, t, config.vocabSize());                        // (B, T, V)
+    }
+
+    /**
+     * The final hidden states (after the last layer norm) that the head turns into logits; a
+     * value head reads them too.
+     *
+     * @param ids token ids {@code [B, T]}, T ≤ context length
+     * @return {@code [B, T, embeddingSize]}
+     */
+    public Tensor hidden(INDArray ids) {
         if (ids.rank() != 2) {
             throw new IllegalArgumentException("GPT.forward needs token ids [B, T], got shape "
                     + java.util.Arrays.toString(ids.shape()));
         }
-        long b = ids.size(0);
         long t = ids.size(1);
         if (t > config.contextLength()) {
             throw new IllegalArgumentException("sequence length " + t + " exceeds the model's context length "
                     + config.contextLength());
         }
-        long c = config.embeddingSize();
         Tensor tok = wte.forward(ids);                                          // (B, T, C)
         Tensor pos = wpe.forward(positions(t));                                 // (T, C)
         Tensor x = drop.forward(tok.add(pos));                                  // (B, T, C)
         for (DecoderBlock block : blocks) {
             x = block.forward(x);                                               // (B, T, C)
         }
-        x = lnF.forward(x);                                                     // (B, T, C)
-        Tensor logits = x.reshape(b * t, c).matmul(wte.weight(), false, true);  // (B·T, V), tied head
-        return logits.reshape(b, t, config.vocabSize());                        // (B, T, V)
+        return lnF.forward(x);                                                  // (B, T, C)
     }
 
     /**

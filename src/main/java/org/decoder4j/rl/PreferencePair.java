@@ -1,0 +1,67 @@
+package org.decoder4j.rl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One preference: for {@code prompt}, the completion {@code chosen} is preferred to {@code rejected}.
+ * Files hold one JSON object per line, {@code {"prompt":"…","chosen":"…","rejected":"…"}}.
+ *
+ * <pre>{@code
+ * List<PreferencePair> pairs = PreferencePair.read(Path.of("pairs.jsonl"));
+ * }</pre>
+ *
+ * @param prompt   the text both completions continue
+ * @param chosen   the preferred completion
+ * @param rejected the other completion
+ */
+public record PreferencePair(String prompt, String chosen, String rejected) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public PreferencePair {
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(chosen, "chosen");
+        Objects.requireNonNull(rejected, "rejected");
+    }
+
+    /**
+     * Reads a preference file; blank lines are skipped.
+     *
+     * @throws IOException for a line that is not such an object, naming the file and line
+     */
+    public static List<PreferencePair> read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<PreferencePair> pairs = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(lines.get(i));
+            } catch (IOException e) {
+                throw new IOException(file + " line " + (i + 1) + ": not valid JSON", e);
+            }
+            String[] fields = {"prompt", "chosen", "rejected"};
+            for (String f : fields) {
+                if (node == null || node.get(f) == null || !node.get(f).isTextual() || node.get(f).asText().isEmpty()) {
+                    throw new IOException(file + " line " + (i + 1) + ": needs a non-empty string field \"" + f + "\"");
+                }
+            }
+            pairs.add(new PreferencePair(node.get("prompt").asText(), node.get("chosen").asText(),
+                    node.get("rejected").asText()));
+        }
+        if (pairs.isEmpty()) {
+            throw new IOException(file + ": no preference pairs in the file");
+        }
+        return pairs;
+    }
+}
