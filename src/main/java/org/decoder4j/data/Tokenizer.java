@@ -73,9 +73,10 @@ public interface Tokenizer {
     void save(Path dir) throws IOException;
 
     /**
-     * Reads the {@value #FILE_NAME} in {@code dir}; a directory without one but with a Hugging Face
+     * Reads the {@value #FILE_NAME} in {@code dir}; a directory with a Hugging Face
      * {@code vocab.json} + {@code merges.txt} pair (a downloaded GPT-2 model) gives the
-     * {@link BpeTokenizer} of that pair.
+     * {@link BpeTokenizer} of that pair, whether or not Hugging Face's own {@value #FILE_NAME}
+     * (the {@code tokenizers} library's format) lies beside it.
      *
      * @throws NoSuchFileException if the directory has neither
      * @throws IOException if a file is malformed or of an unknown type; the message names the file

@@ -47,6 +47,9 @@ final class TokenizerFile {
             throw new IOException(file + ": a tokenizer file must hold a JSON object");
         }
         JsonNode type = root.get("type");
+        if (type == null && root.path("model").isObject()) {
+            return readHuggingFaceDirectory(file);
+        }
         if (type == null || !type.isTextual()) {
             throw new IOException(file + ": missing string field \"type\" (one of " + new java.util.TreeSet<>(READERS.keySet()) + ")");
         }
@@ -60,5 +63,20 @@ final class TokenizerFile {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A Hugging Face {@code tokenizers} file (no {@code "type"}, a {@code "model"} object), as a
+     * downloaded GPT-2 directory holds beside its {@code vocab.json} + {@code merges.txt}: the
+     * tokenizer is read from that pair, which carries the same vocabulary and merges.
+     */
+    private static Tokenizer readHuggingFaceDirectory(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (Files.exists(dir.resolve(BpeTokenizer.VOCAB_FILE)) && Files.exists(dir.resolve(BpeTokenizer.MERGES_FILE))) {
+            return BpeTokenizer.load(dir);
+        }
+        throw new IOException(file + ": a Hugging Face tokenizers file; decoder4j reads the "
+                + BpeTokenizer.VOCAB_FILE + " + " + BpeTokenizer.MERGES_FILE + " pair of such a directory, and "
+                + dir.getFileName() + " has no such pair");
     }
 }

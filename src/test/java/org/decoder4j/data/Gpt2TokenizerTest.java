@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -143,6 +144,24 @@ class Gpt2TokenizerTest {
         assertInstanceOf(BpeTokenizer.class, tok);
         assertEquals(50000, ((BpeTokenizer) tok).mergeCount());
         assertArrayEquals(new int[] {15496, 995}, tok.encode("Hello world"));
+    }
+
+    @Test
+    void aHuggingFaceTokenizerJsonBesideThePairIsNoObstacle(@TempDir Path dir) throws IOException {
+        Files.copy(huggingFaceDir.resolve("vocab.json"), dir.resolve("vocab.json"));
+        Files.copy(huggingFaceDir.resolve("merges.txt"), dir.resolve("merges.txt"));
+        // the head of the tokenizers library's file in a downloaded GPT-2 directory
+        Files.writeString(dir.resolve("tokenizer.json"),
+                "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[],"
+                        + "\"pre_tokenizer\":{\"type\":\"ByteLevel\"},\"model\":{\"type\":\"BPE\",\"vocab\":{},\"merges\":[]}}");
+        Tokenizer tok = Tokenizer.load(dir);
+        assertInstanceOf(BpeTokenizer.class, tok);
+        assertArrayEquals(new int[] {15496, 995}, tok.encode("Hello world"));
+
+        Files.delete(dir.resolve("merges.txt"));
+        IOException e = assertThrows(IOException.class, () -> Tokenizer.load(dir));
+        assertTrue(e.getMessage().contains("Hugging Face tokenizers file") && e.getMessage().contains("merges.txt"),
+                e.getMessage());
     }
 
     @Test
