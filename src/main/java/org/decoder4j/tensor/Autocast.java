@@ -20,6 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * build has them, such as its oneDNN build for bfloat16), or emulated: operands rounded to the
  * low precision, the product summed in float32 and rounded back — the same numbers a
  * low-precision kernel with float32 accumulation gives, at float32 speed plus the roundings.
+ * Native kernels are used for 2-D products only (the linear layers and the output head): ND4J's
+ * builds have no fast batched low-precision product (its oneDNN build runs the attention's
+ * {@code [B, H, T, D]} products in bfloat16 at under 1 GFLOP/s), so batched products are emulated.
  *
  * <pre>{@code
  * try (Autocast scope = Autocast.open(DataType.BFLOAT16, false, model.parameters())) {
@@ -74,25 +77,54 @@ public final class Autocast implements AutoCloseable {
 
     /** op(a)·op(b) of float32 arrays in the low precision, returned as float32. */
     INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
-        INDArray c = MatMul.exact(operand(a), transA, operand(b), transB);
-        return nativeKernels ? c.castTo(DataType.FLOAT) : round(c);
-    }
-
-    /** The operand as the kernel takes it: low precision, or float32 rounded to it. */
-    private INDArray operand(INDArray x) {
-        if (!parameterValues.contains(x)) {
-            return lowered(x);
+        boolean onNativeKernel = nativeKernels && a.rank() == 2;
+        INDArray lowA = operand(a, onNativeKernel);
+        INDArray lowB = operand(b, onNativeKernel);
+        INDArray c;
+        if (onNativeKernel) {
+            INDArray lowC = MemoryScope.persistent(() -> MatMul.exact(lowA, transA, lowB, transB));
+            c = lowC.castTo(DataType.FLOAT);
+            lowC.close();
+        } else {
+            c = roundInPlace(MatMul.exact(lowA, transA, lowB, transB));
         }
-        return parameterCopies.computeIfAbsent(x, this::lowered);
+        freeIfTransient(a, lowA);
+        freeIfTransient(b, lowB);
+        return c;
     }
 
-    private INDArray lowered(INDArray x) {
-        return nativeKernels ? x.castTo(lowType) : round(x);
+    /**
+     * The operand as the kernel takes it: low precision, or float32 rounded to it. A parameter's
+     * copy is cached for the scope; any other operand's copy is made outside the step's
+     * {@link MemoryScope} and freed right after its product, so it costs no scope memory.
+     */
+    private INDArray operand(INDArray x, boolean onNativeKernel) {
+        if (!parameterValues.contains(x)) {
+            return MemoryScope.persistent(() -> lowered(x, onNativeKernel));
+        }
+        // parameters only enter 2-D products, so each has one kind of copy per scope
+        return parameterCopies.computeIfAbsent(x, p -> lowered(p, onNativeKernel));
+    }
+
+    private void freeIfTransient(INDArray x, INDArray lowered) {
+        if (!parameterValues.contains(x)) {
+            lowered.close();
+        }
+    }
+
+    private INDArray lowered(INDArray x, boolean onNativeKernel) {
+        return onNativeKernel ? x.castTo(lowType) : round(x);
     }
 
     /** float32 values rounded to the nearest low-precision value, kept as float32. */
     private INDArray round(INDArray x) {
         return lowType == DataType.BFLOAT16 ? LowPrecisionRounding.toBfloat16(x) : LowPrecisionRounding.toFloat16(x);
+    }
+
+    /** A fresh product's float32 values rounded in place. */
+    private INDArray roundInPlace(INDArray c) {
+        return lowType == DataType.BFLOAT16
+                ? LowPrecisionRounding.toBfloat16InPlace(c) : LowPrecisionRounding.toFloat16InPlace(c);
     }
 
     /** Ends the scope: products run in float32 again (or in the enclosing scope's precision). */

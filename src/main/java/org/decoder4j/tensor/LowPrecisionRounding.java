@@ -17,6 +17,10 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * 2^-24 become zero (underflow); float16's subnormals between 2^-24 and 2^-14 keep more bits than
  * float16 would. Inputs above about 5·10^33 in magnitude overflow in {@code t} and come out NaN
  * rather than infinite: not finite either way, which is what loss scaling looks for.
+ *
+ * <p>Memory: the split's temporary {@code t} is allocated outside the step's {@link MemoryScope}
+ * and freed at once, so a rounding leaves only its result in the scope (nothing, when rounding in
+ * place); the scope's workspace otherwise keeps every temporary until the step ends.
  */
 final class LowPrecisionRounding {
 
@@ -28,23 +32,35 @@ final class LowPrecisionRounding {
     private LowPrecisionRounding() {
     }
 
-    /** {@code x} rounded to bfloat16's 8 significant bits, as float32. */
+    /** {@code x} rounded to bfloat16's 8 significant bits, as a new float32 array. */
     static INDArray toBfloat16(INDArray x) {
-        return split(x, BF16_SPLIT);
+        return toBfloat16InPlace(x.dup());
     }
 
-    /** {@code x} rounded to float16's 11 significant bits and range, as float32. */
+    /** {@code x} rounded to float16's 11 significant bits and range, as a new float32 array. */
     static INDArray toFloat16(INDArray x) {
-        INDArray y = split(x, FP16_SPLIT);
+        return toFloat16InPlace(x.dup());
+    }
+
+    /** Rounds {@code x} to bfloat16 values in place; returns it. */
+    static INDArray toBfloat16InPlace(INDArray x) {
+        return splitInPlace(x, BF16_SPLIT);
+    }
+
+    /** Rounds {@code x} to float16 values and range in place; returns it. */
+    static INDArray toFloat16InPlace(INDArray x) {
+        INDArray y = splitInPlace(x, FP16_SPLIT);
         BooleanIndexing.replaceWhere(y, Double.POSITIVE_INFINITY, Conditions.greaterThanOrEqual(FP16_OVERFLOW));
         BooleanIndexing.replaceWhere(y, Double.NEGATIVE_INFINITY, Conditions.lessThanOrEqual(-FP16_OVERFLOW));
         BooleanIndexing.replaceWhere(y, 0.0, Conditions.absLessThan(FP16_UNDERFLOW));
         return y;
     }
 
-    private static INDArray split(INDArray x, double factor) {
-        INDArray t = x.mul(factor);                                             // f·x
-        INDArray gap = t.sub(x);                                                // f·x − x
-        return t.subi(gap);                                                     // f·x − (f·x − x)
+    private static INDArray splitInPlace(INDArray x, double factor) {
+        INDArray t = MemoryScope.persistent(() -> x.mul(factor));               // f·x, outside the scope
+        x.rsubi(t);                                                             // x ← f·x − x
+        x.rsubi(t);                                                             // x ← f·x − (f·x − x)
+        t.close();
+        return x;
     }
 }

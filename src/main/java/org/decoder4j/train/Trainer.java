@@ -369,9 +369,9 @@ public final class Trainer {
         activeScaler = scaler;
         boolean nativeLowPrecision = precision != Precision.FP32 && LowPrecisionKernels.isFast(precision.lowType());
         if (precision != Precision.FP32 && !nativeLowPrecision) {
-            LOG.warn("{} products have no fast kernel in this ND4J build: they are emulated in float32 with {} "
-                    + "rounding (the same numbers, slower than fp32); the oneDNN build runs bf16 natively "
-                    + "(docs/mixed-precision.md)", precision.lowType(), precision.lowType());
+            LOG.warn("{} products have no kernel faster than float32's in this ND4J build and on this processor: "
+                    + "they are emulated in float32 with {} rounding (the same numbers, somewhat slower than fp32; "
+                    + "see docs/mixed-precision.md for where bf16 runs natively)", precision.lowType(), precision.lowType());
         }
 
         long startStep = 0;
