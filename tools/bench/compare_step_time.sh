@@ -6,6 +6,7 @@
 #   tools/bench/compare_step_time.sh [ROUNDS] [STEPS]
 #   RECIPE=gpt2small tools/bench/compare_step_time.sh 2 20     # 12 layers, 12 heads, 768 channels,
 #                                                              # context 256, batch 4, vocabulary 65
+#   JAR=target/decoder4j-onednn.jar tools/bench/compare_step_time.sh   # another build of the command line
 # PyTorch runs with its fastest thread settings measured here (OPENBLAS_CORETYPE=SkylakeX,
 # OPENBLAS_NUM_THREADS=1); decoder4j with its defaults.
 set -euo pipefail
@@ -14,6 +15,7 @@ STEPS=${2:-300}
 DATA=${DATA:-../shared/data/tinyshakespeare.txt}
 PY=${PY:-/usr/bin/python3}
 RECIPE=${RECIPE:-shakespeare}
+JAR=${JAR:-target/decoder4j-cli.jar}
 case "$RECIPE" in
   shakespeare) TORCH_SHAPE=(); OUR_SHAPE=() ;;
   gpt2small)
@@ -23,13 +25,13 @@ case "$RECIPE" in
 esac
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-java -Xmx512m -jar target/decoder4j-cli.jar prepare --input "$DATA" --out "$WORK/data" >/dev/null 2>&1
+java -Xmx512m -jar "$JAR" prepare --input "$DATA" --out "$WORK/data" >/dev/null 2>&1
 ours=()
 theirs=()
 for round in $(seq 1 "$ROUNDS"); do
   t=$(OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 "$PY" tools/bench/torch_train.py --data "$DATA" \
         "${TORCH_SHAPE[@]}" --steps "$STEPS" --no-eval --log-interval 100000 2>&1 | sed -n 's/^median step \([0-9.]*\) ms.*/\1/p')
-  o=$(java -Xmx512m -jar target/decoder4j-cli.jar train --data "$WORK/data/train.bin" --out "$WORK/out" \
+  o=$(java -Xmx512m -jar "$JAR" train --data "$WORK/data/train.bin" --out "$WORK/out" \
         "${OUR_SHAPE[@]}" --steps "$STEPS" --eval-every 0 --sample-tokens 0 --log-every 100000 2>&1 | sed -n 's/.*median step \([0-9.]*\) ms.*/\1/p')
   echo "round $round: pytorch ${t} ms/step, decoder4j ${o} ms/step"
   theirs+=("$t")
