@@ -1,6 +1,6 @@
 package org.decoder4j.amp;
 
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * both precisions.
  *
  * <pre>{@code
- * boolean fast = LowPrecisionKernels.isFast(DataType.BFLOAT16);
+ * boolean fast = LowPrecisionKernels.isFast(DataType.BFLOAT16);               // a square product
+ * boolean forModel = LowPrecisionKernels.isFast(DataType.BFLOAT16, 2048, 384, 1536);  // B·T x C by 4C x C
  * }</pre>
  */
 public final class LowPrecisionKernels {
@@ -33,46 +34,59 @@ public final class LowPrecisionKernels {
      * machine tells them apart. Only real kernels are then raced against float32.
      */
     private static final double FAST_GFLOPS = 5.0;
-    private static final Map<DataType, Boolean> FAST = new EnumMap<>(DataType.class);
+    private static final Map<String, Boolean> FAST = new HashMap<>();
 
     private LowPrecisionKernels() {
     }
 
-    /** Whether {@code type} products run faster on their own kernels here than emulated on float32's. */
-    public static synchronized boolean isFast(DataType type) {
-        return FAST.computeIfAbsent(type, LowPrecisionKernels::measure);
+    /**
+     * Whether {@code type} products run faster on their own kernels here than emulated on
+     * float32's, judged on a square 768 product.
+     */
+    public static boolean isFast(DataType type) {
+        return isFast(type, 768, 768, 768);
     }
 
-    private static boolean measure(DataType type) {
+    /**
+     * Whether {@code type} products of the shape of a model's feed-forward layer, x {@code [rows,
+     * inner]} times a weight {@code [cols, inner]} transposed, run faster on their own kernels than
+     * emulated on float32's. The answer depends on the shape: oneDNN's bfloat16 kernel beat its
+     * float32 one on square 768 products but ran at a quarter of its speed on 4096×384·384×1152
+     * (AMD EPYC, AVX512-BF16).
+     */
+    public static synchronized boolean isFast(DataType type, int rows, int inner, int cols) {
+        return FAST.computeIfAbsent(type + " " + rows + "x" + inner + "x" + cols, k -> measure(type, rows, inner, cols));
+    }
+
+    private static boolean measure(DataType type, int rows, int inner, int cols) {
         int n = 256;
-        double gflops = gflops(n, secondsPerProduct(type, n));
+        double gflops = gflops(n, n, n, secondsPerProduct(type, n, n, n));
         if (gflops < FAST_GFLOPS) {
             LOG.info("{} matrix products on this ND4J build: {} GFLOP/s ({}x{}), a scalar fallback", type,
                     String.format("%.1f", gflops), n, n);
             return false;
         }
-        int large = 768;
-        double low = gflops(large, secondsPerProduct(type, large));
-        double float32 = gflops(large, secondsPerProduct(DataType.FLOAT, large));
+        double low = gflops(rows, inner, cols, secondsPerProduct(type, rows, inner, cols));
+        double float32 = gflops(rows, inner, cols, secondsPerProduct(DataType.FLOAT, rows, inner, cols));
         boolean faster = low > float32;
-        LOG.info("{} matrix products on this ND4J build: {} GFLOP/s, float32 {} GFLOP/s ({}x{}): {}", type,
-                String.format("%.1f", low), String.format("%.1f", float32), large, large,
+        LOG.info("{} matrix products on this ND4J build: {} GFLOP/s, float32 {} GFLOP/s ({}x{} by {}x{}ᵀ): {}", type,
+                String.format("%.1f", low), String.format("%.1f", float32), rows, inner, cols, inner,
                 faster ? "native kernels" : "emulated on float32 kernels, which are faster here");
         return faster;
     }
 
-    private static double gflops(int n, double seconds) {
-        return 2.0 * n * n * n / seconds / 1e9;
+    private static double gflops(int rows, int inner, int cols, double seconds) {
+        return 2.0 * rows * inner * cols / seconds / 1e9;
     }
 
-    private static double secondsPerProduct(DataType type, int n) {
-        INDArray a = Nd4j.rand(DataType.FLOAT, n, n).castTo(type);
-        INDArray b = Nd4j.rand(DataType.FLOAT, n, n).castTo(type);
-        INDArray c = Nd4j.createUninitialized(type, n, n);
+    private static double secondsPerProduct(DataType type, int rows, int inner, int cols) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, rows, inner).castTo(type);
+        INDArray b = Nd4j.rand(DataType.FLOAT, cols, inner).castTo(type);
+        INDArray c = Nd4j.createUninitialized(type, rows, cols);
         // the "matmul" custom op, as the products of a training step: it is where ND4J's oneDNN
         // build plugs in its kernels (INDArray.mmul takes another route)
         DynamicCustomOp product = DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(c)
-                .addIntegerArguments(0, 0).build();
+                .addIntegerArguments(0, 1).build();
         Nd4j.exec(product);                                                     // warm-up
         double best = Double.MAX_VALUE;
         for (int i = 0; i < 5; i++) {

@@ -20,6 +20,7 @@ import org.decoder4j.eval.EvalResult;
 import org.decoder4j.eval.Evaluator;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
+import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.optim.AdamW;
 import org.decoder4j.optim.GradClip;
 import org.decoder4j.optim.LrSchedule;
@@ -367,7 +368,9 @@ public final class Trainer {
 
         GradScaler scaler = lossScaler();
         activeScaler = scaler;
-        boolean nativeLowPrecision = precision != Precision.FP32 && LowPrecisionKernels.isFast(precision.lowType());
+        GPTConfig shape = model.config();
+        boolean nativeLowPrecision = precision != Precision.FP32 && LowPrecisionKernels.isFast(precision.lowType(),
+                Math.min(batchSize * shape.contextLength(), 4096), shape.embeddingSize(), 4 * shape.embeddingSize());
         if (precision != Precision.FP32 && !nativeLowPrecision) {
             LOG.warn("{} products have no kernel faster than float32's in this ND4J build and on this processor: "
                     + "they are emulated in float32 with {} rounding (the same numbers, somewhat slower than fp32; "
