@@ -23,6 +23,14 @@ case "$RECIPE" in
     OUR_SHAPE=(--layers 12 --heads 12 --embd 768 --context 256 --batch-size 4) ;;
   *) echo "unknown RECIPE $RECIPE: shakespeare or gpt2small" >&2; exit 2 ;;
 esac
+if ! "$PY" -c 'import torch' 2>/dev/null; then
+  echo "$PY cannot import torch: install Debian's python3-torch (apt-get install python3-torch python3-numpy) or set PY" >&2
+  exit 2
+fi
+if [ ! -f "$JAR" ]; then
+  echo "$JAR not found: build it with mvn -q package -DskipTests (or set JAR)" >&2
+  exit 2
+fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 java -Xmx512m -jar "$JAR" prepare --input "$DATA" --out "$WORK/data" >/dev/null 2>&1
