@@ -24,7 +24,7 @@ case "$RECIPE" in
   *) echo "unknown RECIPE $RECIPE: shakespeare or gpt2small" >&2; exit 2 ;;
 esac
 if ! "$PY" -c 'import torch' 2>/dev/null; then
-  echo "$PY cannot import torch: install Debian's python3-torch (apt-get install python3-torch python3-numpy) or set PY" >&2
+  echo "$PY cannot import torch: install Debian's python3-torch with OpenBLAS (apt-get install python3-torch python3-numpy libopenblas0-pthread; without OpenBLAS it runs on the reference BLAS, ~10x slower) or set PY" >&2
   exit 2
 fi
 if [ ! -f "$JAR" ]; then
