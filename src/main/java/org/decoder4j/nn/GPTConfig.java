@@ -1,5 +1,7 @@
 package org.decoder4j.nn;
 
+import java.io.Serializable;
+
 /**
  * The shape of a GPT: vocabulary, context length, depth and width, regularisation.
  *
@@ -17,7 +19,7 @@ package org.decoder4j.nn;
  * @param activation       the feed-forward activation
  */
 public record GPTConfig(int vocabSize, int contextLength, int layers, int heads, int embeddingSize,
-                        double dropout, double layerNormEpsilon, Activation activation) {
+                        double dropout, double layerNormEpsilon, Activation activation) implements Serializable {
 
     public GPTConfig {
         positive("vocabSize", vocabSize);
