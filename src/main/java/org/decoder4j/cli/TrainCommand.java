@@ -20,6 +20,7 @@ import org.decoder4j.data.PreparedCorpus;
 import org.decoder4j.data.ShakespeareCorpus;
 import org.decoder4j.data.TokenDataset;
 import org.decoder4j.data.Tokenizer;
+import org.decoder4j.distributed.SparkDataParallel;
 import org.decoder4j.generate.Generator;
 import org.decoder4j.generate.Sampling;
 import org.decoder4j.nn.Activation;
@@ -294,6 +295,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ListenerFlags listenerFlags;
 
+    /** --spark-master, --spark-workers, --spark-data. */
+    @Mixin
+    SparkFlags sparkFlags;
+
     /**
      * The training and validation tokens (validation may be null), the tokenizer if known, and,
      * without --data, the corpus prepared in a temporary directory that is deleted at the end.
@@ -450,6 +455,7 @@ final class TrainCommand implements Callable<Integer> {
             throw Flags.usage(spec, "--log " + log + " is a directory; give a file name");
         }
         listenerFlags.check();
+        sparkFlags.checkBatch("--batch-size", batchSize);
     }
 
     private Precision precision() {
@@ -639,6 +645,15 @@ final class TrainCommand implements Callable<Integer> {
         LOG.info("training on {} ({} tokens){}", d.train().source(), d.train().size(),
                 d.val() == null ? ", no validation data" : ", validating on " + d.val().source() + " ("
                         + d.val().size() + " tokens)");
+        if (!sparkFlags.requested()) {
+            return run(trainer, checkpoint);
+        }
+        try (SparkDataParallel workers = sparkFlags.start()) {
+            return run(trainer.distributed(workers), checkpoint);
+        }
+    }
+
+    private TrainingReport run(Trainer trainer, Path checkpoint) throws IOException {
         try (Closeable listeners = listenerFlags.addTo(trainer, logEvery, checkpoint != null)) {
             if (log == null) {
                 return trainer.fit();

@@ -1,18 +1,21 @@
 package org.decoder4j.distributed;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.apache.spark.api.java.function.Function2;
 
 /**
  * The running sum of workers' {@link WorkerGradients}, as Spark's tree aggregation builds it:
- * a worker's own result travels as its float32 vector; the first merge of two results starts a
+ * a worker's own result travels as its float32 bytes; the first merge of two results starts a
  * float64 sum. Adding in double precision makes the float32 total independent of the order in
  * which results arrive (which follows task completion), so a run stays deterministic.
  *
  * <pre>{@code
  * GradientSum sum = new GradientSum(2).add(first).merge(new GradientSum(2).add(second));
- * float[] gradients = sum.gradients();                    // first + second, element by element
+ * byte[] gradients = sum.gradients();                     // first + second, element by element
  * double loss = sum.loss();
  * }</pre>
  */
@@ -22,7 +25,7 @@ public final class GradientSum implements Serializable {
 
     private final double[] lossByWorker;
     private final boolean[] present;
-    private float[] single;
+    private byte[] single;
     private double[] total;
     private long tokens;
     private long fetchNanos;
@@ -80,31 +83,38 @@ public final class GradientSum implements Serializable {
         return this;
     }
 
-    private void addVector(float[] v) {
+    private void addVector(byte[] v) {
         if (single == null && total == null) {
             single = v;                               // one worker's result: sent on as it is
             return;
         }
-        double[] sum = ensureTotal(v.length);
+        FloatBuffer floats = floats(v);
+        double[] sum = ensureTotal(floats.remaining());
         for (int i = 0; i < sum.length; i++) {
-            sum[i] += v[i];
+            sum[i] += floats.get(i);
         }
     }
 
     private double[] ensureTotal(int length) {
-        int have = total != null ? total.length : single.length;
+        int have = total != null ? total.length : single.length / Float.BYTES;
         if (have != length) {
             throw new IllegalStateException("gradient vectors of " + have + " and " + length
                     + " values: the workers' model replicas differ");
         }
         if (total == null) {
+            FloatBuffer first = floats(single);
             total = new double[length];
             for (int i = 0; i < length; i++) {
-                total[i] = single[i];
+                total[i] = first.get(i);
             }
             single = null;
         }
         return total;
+    }
+
+    /** float32 values in the platform's byte order, as {@link ParameterVector} writes them. */
+    private static FloatBuffer floats(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** Whether every worker's result is in the sum. */
@@ -117,17 +127,18 @@ public final class GradientSum implements Serializable {
         return true;
     }
 
-    /** The summed gradients in float32. */
-    public float[] gradients() {
+    /** The summed gradients, float32 in the platform's byte order. */
+    public byte[] gradients() {
         if (single != null) {
             return single;
         }
         if (total == null) {
             throw new IllegalStateException("no gradients were added");
         }
-        float[] out = new float[total.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) total[i];
+        byte[] out = new byte[total.length * Float.BYTES];
+        FloatBuffer floats = floats(out);
+        for (int i = 0; i < total.length; i++) {
+            floats.put(i, (float) total[i]);
         }
         return out;
     }

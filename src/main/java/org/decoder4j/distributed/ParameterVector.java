@@ -5,13 +5,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A float32 model's parameters and gradients as plain Java arrays, in its
- * {@link org.decoder4j.tensor.ParameterBuffer} order: what goes over the network each step.
+ * A float32 model's parameters and gradients as byte arrays (float32 in the platform's byte
+ * order), in its {@link org.decoder4j.tensor.ParameterBuffer} order: what goes over the network
+ * each step. Bytes rather than {@code float[]}: copying them out of and into ND4J's native memory
+ * and serialising them are bulk copies, where a {@code float[]} is converted value by value.
  *
  * <pre>{@code
- * float[] weights = ParameterVector.of(model).values();     // driver: to broadcast
+ * byte[] weights = ParameterVector.of(model).values();      // driver: to broadcast
  * ParameterVector.of(replica).loadValues(weights);          // worker: into its replica
- * float[] grads = ParameterVector.of(replica).gradients();  // worker: to send back
+ * byte[] grads = ParameterVector.of(replica).gradients();   // worker: to send back
  * }</pre>
  */
 public final class ParameterVector {
@@ -38,36 +40,45 @@ public final class ParameterVector {
     }
 
     /** Number of parameters. */
-    public int length() {
-        return Math.toIntExact(values.length());
+    public long length() {
+        return values.length();
     }
 
     /** A copy of every parameter value. */
-    public float[] values() {
-        return values.data().asFloat();
+    public byte[] values() {
+        return copyOut(values);
     }
 
     /** A copy of every gradient. */
-    public float[] gradients() {
-        return grads.data().asFloat();
+    public byte[] gradients() {
+        return copyOut(grads);
     }
 
     /** Overwrites every parameter value. */
-    public void loadValues(float[] v) {
-        checkLength(v);
-        values.data().setData(v);
+    public void loadValues(byte[] v) {
+        copyIn(v, values);
     }
 
     /** Overwrites every gradient. */
-    public void loadGradients(float[] g) {
-        checkLength(g);
-        grads.data().setData(g);
+    public void loadGradients(byte[] g) {
+        copyIn(g, grads);
     }
 
-    private void checkLength(float[] v) {
-        if (v.length != values.length()) {
-            throw new IllegalArgumentException("a vector of " + v.length + " values for a model of "
-                    + values.length() + " parameters");
+    private static byte[] copyOut(INDArray array) {
+        byte[] out = new byte[Math.multiplyExact(Math.toIntExact(array.length()), Float.BYTES)];
+        array.data().asNio().duplicate().get(out);
+        return out;
+    }
+
+    private void copyIn(byte[] v, INDArray array) {
+        checkLength(v);
+        array.data().asNio().duplicate().put(v);
+    }
+
+    private void checkLength(byte[] v) {
+        if (v.length != (long) Float.BYTES * values.length()) {
+            throw new IllegalArgumentException("a vector of " + v.length + " bytes for a model of "
+                    + values.length() + " float32 parameters");
         }
     }
 }

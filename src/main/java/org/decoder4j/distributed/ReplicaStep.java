@@ -28,7 +28,7 @@ final class ReplicaStep implements Function<WorkerShard, WorkerGradients> {
     private static final long serialVersionUID = 1L;
 
     private final GPTConfig config;
-    private final Broadcast<float[]> parameters;
+    private final Broadcast<byte[]> parameters;
     private final String dataLocation;
     private final long dataTokens;
     private final int contextLength;
@@ -46,7 +46,7 @@ final class ReplicaStep implements Function<WorkerShard, WorkerGradients> {
      * @param dropoutSeed   the step's dropout seed (each worker derives its own from it)
      * @param lossScale     the loss scaler's factor (1 without one)
      */
-    ReplicaStep(GPTConfig config, Broadcast<float[]> parameters, String dataLocation, long dataTokens,
+    ReplicaStep(GPTConfig config, Broadcast<byte[]> parameters, String dataLocation, long dataTokens,
                 int contextLength, Precision precision, long dropoutSeed, double lossScale) {
         this.config = config;
         this.parameters = parameters;
@@ -93,7 +93,7 @@ final class ReplicaStep implements Function<WorkerShard, WorkerGradients> {
                 }
             }
             long t2 = System.nanoTime();
-            float[] gradients = vector.gradients();
+            byte[] gradients = vector.gradients();
             long t3 = System.nanoTime();
             return new WorkerGradients(shard.worker(), gradients, loss, tokens, t1 - t0, t2 - t1, t3 - t2);
         } finally {

@@ -78,10 +78,7 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
     /** {@code workers} workers in this JVM ({@code local[workers]}); a Spark context of its own, stopped on close. */
     public static SparkDataParallel local(int workers) {
         checkWorkers(workers);
-        return create(defaultConf("local[" + workers + "]")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"), workers);
+        return connect("local[" + workers + "]", workers);
     }
 
     /**
@@ -115,14 +112,20 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
     /**
      * The settings {@link #connect} starts from: application name {@code decoder4j}; broadcasts not
      * compressed (float32 weights hardly compress, and compressing costs CPU every step); no console
-     * progress bar.
+     * progress bar. A local master also gets no web UI and a driver on the loopback address.
      */
     public static SparkConf defaultConf(String master) {
-        return new SparkConf()
+        SparkConf conf = new SparkConf()
                 .setMaster(master)
                 .setAppName("decoder4j")
                 .set("spark.broadcast.compress", "false")
                 .set("spark.ui.showConsoleProgress", "false");
+        if (master.startsWith("local")) {
+            conf.set("spark.ui.enabled", "false")
+                    .set("spark.driver.host", "127.0.0.1")
+                    .set("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return conf;
     }
 
     private static void checkWorkers(int workers) {
@@ -231,7 +234,7 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
             microBatches[m] = windows.nextStarts();
         }
         List<WorkerShard> shards = WorkerShard.split(microBatches, workers);
-        Broadcast<float[]> parameters = spark.broadcast(vector.values());
+        Broadcast<byte[]> parameters = spark.broadcast(vector.values());
         long t1 = System.nanoTime();
         try {
             spark.setJobDescription("decoder4j step " + step.step());
