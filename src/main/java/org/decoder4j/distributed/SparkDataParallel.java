@@ -1,5 +1,8 @@
 package org.decoder4j.distributed;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +97,7 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
     public static SparkDataParallel create(SparkConf conf, int workers) {
         checkWorkers(workers);
         String master = conf.get("spark.master", "(none)");
+        checkReachable(master);
         SparkContext context;
         try {
             context = new SparkContext(conf);
@@ -101,6 +105,34 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
             throw new IllegalArgumentException("cannot start Spark with master '" + master + "': " + e.getMessage(), e);
         }
         return new SparkDataParallel(context, true, workers);
+    }
+
+    /**
+     * A standalone master ({@code spark://host:port[,host:port…]}) must accept connections: Spark
+     * itself would retry for a minute before it gives up.
+     */
+    private static void checkReachable(String master) {
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        String reasons = "";
+        for (String address : master.substring("spark://".length()).split(",")) {
+            int colon = address.lastIndexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("the master URL " + master + " lacks a port: spark://HOST:PORT");
+            }
+            String host = address.substring(0, colon);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), 10_000);
+                return;                                          // one live master of a high-availability list is enough
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the master URL " + master + " has a port that is not a number");
+            } catch (IOException e) {
+                reasons += (reasons.isEmpty() ? "" : "; ") + address + ": " + e.getMessage();
+            }
+        }
+        throw new IllegalArgumentException("cannot reach the Spark master " + master + " (" + reasons
+                + "): is it running, and is this the host and port it listens on?");
     }
 
     /** {@code workers} workers in an existing Spark context (a SparkSession's {@code sparkContext()}), left running on close. */
