@@ -64,6 +64,19 @@ class SparkDataParallelTest {
     }
 
     @Test
+    void accumulatedMicroBatchesReadThroughAHadoopUriFollowOneProcess() {
+        List<Double> single = new ArrayList<>();
+        ShakespeareRecipe.trainer(ShakespeareRecipe.model(corpus.vocabSize()), train, 4, 4).gradientAccumulation(2)
+                .listener(ShakespeareRecipe.lossesInto(single)).fit();
+        List<Double> parallel = new ArrayList<>();
+        String uri = corpus.trainFile().toAbsolutePath().toUri().toString();        // file:///…/train.bin
+        assertTrue(TokenFileLocation.isUri(uri));
+        ShakespeareRecipe.trainer(ShakespeareRecipe.model(corpus.vocabSize()), train, 4, 4).gradientAccumulation(2)
+                .distributed(workers.readingFrom(uri)).listener(ShakespeareRecipe.lossesInto(parallel)).fit();
+        ShakespeareRecipe.assertSameLosses(single, parallel);
+    }
+
+    @Test
     void batchNotDivisibleByWorkersIsRefused() {
         GPT model = ShakespeareRecipe.model(corpus.vocabSize());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
