@@ -9,9 +9,11 @@ import org.apache.spark.api.java.function.Function2;
 
 /**
  * The running sum of workers' {@link WorkerGradients}, as Spark's tree aggregation builds it:
- * a worker's own result travels as its float32 bytes; the first merge of two results starts a
- * float64 sum. Adding in double precision makes the float32 total independent of the order in
- * which results arrive (which follows task completion), so a run stays deterministic.
+ * a worker's own result travels as its float32 bytes. Results arrive in the order tasks finish,
+ * and float32 addition of three or more vectors depends on that order, so from three workers on
+ * the sum is formed in float64 and rounded once at the end: the result does not depend on the
+ * arrival order, and a run stays deterministic. Two vectors are added in float32 in place
+ * ({@code a + b == b + a} exactly), which saves a float64 copy of the whole model.
  *
  * <pre>{@code
  * GradientSum sum = new GradientSum(2).add(first).merge(new GradientSum(2).add(second));
@@ -88,10 +90,27 @@ public final class GradientSum implements Serializable {
             single = v;                               // one worker's result: sent on as it is
             return;
         }
+        if (present.length == 2 && single != null) {
+            addInPlace(v);                            // a + b == b + a in float32: no order to fix
+            return;
+        }
         FloatBuffer floats = floats(v);
         double[] sum = ensureTotal(floats.remaining());
         for (int i = 0; i < sum.length; i++) {
             sum[i] += floats.get(i);
+        }
+    }
+
+    /** {@code single += v}, element by element in float32. */
+    private void addInPlace(byte[] v) {
+        if (v.length != single.length) {
+            throw new IllegalStateException("gradient vectors of " + single.length / Float.BYTES + " and "
+                    + v.length / Float.BYTES + " values: the workers' model replicas differ");
+        }
+        FloatBuffer sum = floats(single);
+        FloatBuffer add = floats(v);
+        for (int i = 0; i < sum.limit(); i++) {
+            sum.put(i, sum.get(i) + add.get(i));
         }
     }
 

@@ -73,6 +73,18 @@ class GradientSumTest {
     }
 
     @Test
+    void twoWorkersAddInFloat32() {
+        float a = 1e8f;
+        float b = 3f;
+        GradientSum ab = new GradientSum(2).merge(new GradientSum(2).add(worker(0, 0, a)))
+                .merge(new GradientSum(2).add(worker(1, 0, b)));
+        GradientSum ba = new GradientSum(2).merge(new GradientSum(2).add(worker(1, 0, b)))
+                .merge(new GradientSum(2).add(worker(0, 0, a)));
+        assertEquals(a + b, floats(ab.gradients())[0]);
+        assertEquals(a + b, floats(ba.gradients())[0]);
+    }
+
+    @Test
     void aWorkerCountedTwiceIsAnError() {
         GradientSum sum = new GradientSum(2).add(worker(1, 0, 1f));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> sum.add(worker(1, 0, 1f)));
