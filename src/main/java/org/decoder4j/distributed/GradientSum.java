@@ -21,7 +21,7 @@ import org.apache.spark.api.java.function.Function2;
  * double loss = sum.loss();
  * }</pre>
  */
-public final class GradientSum implements Serializable {
+final class GradientSum implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

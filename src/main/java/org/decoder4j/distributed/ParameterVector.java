@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * byte[] grads = ParameterVector.of(replica).gradients();   // worker: to send back
  * }</pre>
  */
-public final class ParameterVector {
+final class ParameterVector {
 
     private final INDArray values;
     private final INDArray grads;

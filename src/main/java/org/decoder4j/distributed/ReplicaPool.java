@@ -22,7 +22,7 @@ import org.decoder4j.nn.GPTConfig;
  * }
  * }</pre>
  */
-public final class ReplicaPool {
+final class ReplicaPool {
 
     private static final Map<GPTConfig, Queue<GPT>> IDLE = new ConcurrentHashMap<>();
 

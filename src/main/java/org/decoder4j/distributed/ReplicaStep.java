@@ -2,16 +2,14 @@ package org.decoder4j.distributed;
 
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
-import org.decoder4j.amp.LowPrecisionKernels;
 import org.decoder4j.amp.Precision;
 import org.decoder4j.data.Batch;
 import org.decoder4j.data.TokenDataset;
-import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.tensor.Autocast;
 import org.decoder4j.tensor.MemoryScope;
-import org.decoder4j.tensor.Tensor;
+import org.decoder4j.train.LocalGradients;
 
 /**
  * The task a Spark executor runs for one worker in one step: load the step's parameters into a
@@ -73,10 +71,8 @@ final class ReplicaStep implements Function<WorkerShard, WorkerGradients> {
             double loss = 0;
             long tokens = 0;
             int k = shard.starts().length;
-            boolean nativeLow = precision != Precision.FP32 && LowPrecisionKernels.isFast(precision.lowType());
             try (MemoryScope scope = MemoryScope.open();
-                 Autocast autocast = precision == Precision.FP32 ? null
-                         : Autocast.open(precision.lowType(), nativeLow, replica.parameters())) {
+                 Autocast autocast = precision.autocast(replica.parameters())) {
                 for (int m = 0; m < k; m++) {
                     long[] starts = shard.starts()[m];
                     if (starts.length == 0) {
@@ -84,10 +80,7 @@ final class ReplicaStep implements Function<WorkerShard, WorkerGradients> {
                     }
                     double weight = (double) starts.length / shard.batchRows()[m] / k;
                     try (Batch batch = Batch.ofWindows(data, starts, contextLength)) {
-                        Tensor lossTensor = Loss.crossEntropy(replica.forward(batch.inputs()), batch.targets());
-                        Tensor share = lossTensor.scale(weight);
-                        (lossScale == 1 ? share : share.scale(lossScale)).backward();
-                        loss += lossTensor.item() * weight;
+                        loss += LocalGradients.backward(replica, batch, weight, lossScale) * weight;
                         tokens += (long) batch.batchSize() * batch.contextLength();
                     }
                 }

@@ -15,6 +15,6 @@ import java.io.Serializable;
  * @param computeNanos forward and backward
  * @param packNanos    copying the gradients out of the replica into {@code gradients}
  */
-public record WorkerGradients(int worker, byte[] gradients, double loss, long tokens, long fetchNanos,
+record WorkerGradients(int worker, byte[] gradients, double loss, long tokens, long fetchNanos,
                               long computeNanos, long packNanos) implements Serializable {
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * @param starts    {@code starts[m]}: this worker's window offsets in micro-batch {@code m} (maybe none)
  * @param batchRows {@code batchRows[m]}: windows in the whole of micro-batch {@code m}
  */
-public record WorkerShard(int worker, long[][] starts, int[] batchRows) implements Serializable {
+record WorkerShard(int worker, long[][] starts, int[] batchRows) implements Serializable {
 
     public WorkerShard {
         if (starts.length != batchRows.length) {

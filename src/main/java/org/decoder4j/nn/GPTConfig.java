@@ -9,6 +9,9 @@ import java.io.Serializable;
  * GPTConfig config = new GPTConfig(65, 64, 4, 4, 128, 0.0, 1e-5, Activation.GELU_TANH);
  * }</pre>
  *
+ * <p>Serializable, so that a shape can travel to other processes (the workers of data-parallel
+ * training build their model replicas from it).
+ *
  * @param vocabSize        number of token ids
  * @param contextLength    maximum sequence length (GPT-2's {@code n_positions})
  * @param layers           number of decoder blocks

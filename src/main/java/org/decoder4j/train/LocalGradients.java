@@ -1,7 +1,6 @@
 package org.decoder4j.train;
 
 import java.util.List;
-import org.decoder4j.amp.LowPrecisionKernels;
 import org.decoder4j.amp.Precision;
 import org.decoder4j.data.Batch;
 import org.decoder4j.data.BatchSampler;
@@ -26,14 +25,12 @@ public final class LocalGradients implements GradientComputation {
     private GPT model;
     private List<Tensor> parameters;
     private Precision precision = Precision.FP32;
-    private boolean nativeLowPrecision;
 
     @Override
     public void start(GPT trained, BatchSampler sampler, Precision policy) {
         this.model = trained;
         this.parameters = trained.parameters();
         this.precision = policy;
-        this.nativeLowPrecision = policy != Precision.FP32 && LowPrecisionKernels.isFast(policy.lowType());
     }
 
     @Override
@@ -44,20 +41,31 @@ public final class LocalGradients implements GradientComputation {
         int k = step.accumulation();
         double loss = 0;
         long tokens = 0;
-        try (Autocast autocast = precision == Precision.FP32 ? null
-                : Autocast.open(precision.lowType(), nativeLowPrecision, parameters)) {
+        try (Autocast autocast = precision.autocast(parameters)) {
             for (int micro = 0; micro < k; micro++) {
                 try (Batch batch = step.sampler().next()) {
                     // each micro-batch's mean loss scaled by 1/k: the gradients add up to those
                     // of the mean over all k·B windows
-                    Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
-                    Tensor share = lossTensor.scale(1.0 / k);
-                    (step.lossScale() == 1 ? share : share.scale(step.lossScale())).backward();
-                    loss += lossTensor.item() / k;
+                    loss += backward(model, batch, 1.0 / k, step.lossScale()) / k;
                     tokens += (long) batch.batchSize() * batch.contextLength();
                 }
             }
         }
         return new StepLoss(loss, tokens);
+    }
+
+    /**
+     * Forward and backward of one micro-batch: adds to the parameter gradients those of
+     * {@code weight · lossScale ·} the batch's mean token loss, and returns that mean loss.
+     *
+     * <pre>{@code
+     * double mean = LocalGradients.backward(model, batch, 1.0 / k, 1.0);   // one of k micro-batches
+     * }</pre>
+     */
+    public static double backward(GPT model, Batch batch, double weight, double lossScale) {
+        Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
+        Tensor share = lossTensor.scale(weight);
+        (lossScale == 1 ? share : share.scale(lossScale)).backward();
+        return lossTensor.item();
     }
 }
