@@ -19,10 +19,10 @@ final class SparkFlags {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--spark-master", paramLabel = "URL",
+    @Option(names = "--spark-master", paramLabel = "URL", arity = "0..1", fallbackValue = "local[*]",
             description = "Train data-parallel on this Spark master: spark://HOST:7077 (a standalone cluster), yarn, "
-                    + "k8s://..., or local[N] / local[*] (N workers in this JVM). Default with --spark-workers: "
-                    + "local[N].")
+                    + "k8s://..., or local[N] / local[*] (N workers in this JVM). The flag alone means local[*]; "
+                    + "--spark-workers N alone means local[N].")
     String master;
 
     @Option(names = "--spark-workers", paramLabel = "N",

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** train --spark-workers / --spark-master, with --resume after the driver stopped. */
 class CliSparkTest {
@@ -76,6 +77,17 @@ class CliSparkTest {
         for (int k = 0; k < 6; k++) {
             assertEquals(expected.get(k), actual.get(k), 1e-5 * expected.get(k), "loss of step " + k);
         }
+    }
+
+    @Test
+    void sparkMasterAloneIsLocalWithAWorkerPerProcessor() {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--out", "x", "--spark-master", "--batch-size", "4");
+        assertEquals("local[*]", train.sparkFlags.master());
+        assertEquals(Runtime.getRuntime().availableProcessors(), train.sparkFlags.workers());
+        TrainCommand three = new TrainCommand();
+        new CommandLine(three).parseArgs("--out", "x", "--spark-master", "local[3]");
+        assertEquals(3, three.sparkFlags.workers());
     }
 
     @Test
