@@ -1,6 +1,9 @@
 package org.decoder4j.amp;
 
+import java.util.Collection;
 import java.util.Locale;
+import org.decoder4j.tensor.Autocast;
+import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -36,6 +39,21 @@ public enum Precision {
     /** The command-line name: fp32, bf16 or fp16. */
     public String flag() {
         return flag;
+    }
+
+    /**
+     * Opens the scope a training step's products run in under this policy: none for FP32 (null,
+     * which try-with-resources accepts), else an {@link Autocast} in the low type, with native
+     * kernels where this ND4J build has fast ones.
+     *
+     * <pre>{@code
+     * try (Autocast scope = precision.autocast(model.parameters())) {
+     *     loss.backward();
+     * }
+     * }</pre>
+     */
+    public Autocast autocast(Collection<Tensor> parameters) {
+        return lowType == null ? null : Autocast.open(lowType, LowPrecisionKernels.isFast(lowType), parameters);
     }
 
     /** Whether PyTorch's recipe uses a loss scaler with this precision (only fp16 needs one). */

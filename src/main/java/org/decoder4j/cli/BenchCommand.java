@@ -2,15 +2,22 @@ package org.decoder4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import org.decoder4j.amp.Precision;
 import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.TokenFileWriter;
+import org.decoder4j.distributed.SparkDataParallel;
+import org.decoder4j.distributed.StepTiming;
 import org.decoder4j.nn.Activation;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
@@ -21,6 +28,7 @@ import org.decoder4j.train.StepResult;
 import org.decoder4j.train.Trainer;
 import org.decoder4j.train.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -82,8 +90,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    /** --spark-master, --spark-workers: time a data-parallel step and break it down. */
+    @Mixin
+    SparkFlags sparkFlags;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         Flags.positive(spec, "--layers", layers);
         Flags.positive(spec, "--heads", heads);
         Flags.positive(spec, "--embd", embd);
@@ -104,16 +116,14 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw Flags.usage(spec, "--precision: " + e.getMessage());
         }
+        sparkFlags.checkBatch("--batch-size", batchSize);
         GPTConfig config = new GPTConfig(vocabSize, context, layers, heads, embd, 0.0, 1e-5, Activation.GELU_TANH);
         GPT model = GPT.builder().config(config).seed(seed).build();
+        if (sparkFlags.requested()) {
+            return distributed(model, policy);
+        }
         List<Double> millis = new ArrayList<>();
-        Trainer.forModel(model)
-                .data(randomTokens(), null)
-                .batchSize(batchSize).steps(warmup + steps).seed(seed)
-                .optimizer(AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1))
-                .schedule(LrSchedule.constant())
-                .clipGradNorm(1.0)
-                .precision(policy)
+        trainer(model, randomTokens(), policy)
                 .listener(new TrainingListener() {
                     @Override
                     public void onStep(StepResult s) {
@@ -123,9 +133,8 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 })
                 .fit();
-        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        double[] sorted = sorted(millis);
+        double median = median(sorted);
         double tokensPerSecond = batchSize * (double) context * 1000.0 / median;
         double flopsPerToken = model.trainingFlopsPerToken(context);
         double gflops = flopsPerToken * tokensPerSecond / 1e9;
@@ -154,12 +163,90 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The recipe's optimizer, constant rate and clipping, on {@code tokens}. */
+    private Trainer trainer(GPT model, TokenDataset tokens, Precision policy) {
+        return Trainer.forModel(model)
+                .data(tokens, null)
+                .batchSize(batchSize).steps(warmup + steps).seed(seed)
+                .optimizer(AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1))
+                .schedule(LrSchedule.constant())
+                .clipGradNorm(1.0)
+                .precision(policy);
+    }
+
+    /** The same steps on Spark workers, which read the random tokens from a temporary file. */
+    private int distributed(GPT model, Precision policy) throws IOException {
+        Path file = Files.createTempFile("decoder4j-bench-", ".bin");
+        try {
+            TokenFileWriter.write(file, randomTokenIds());
+            List<StepTiming> timings;
+            try (SparkDataParallel workers = sparkFlags.start()) {
+                trainer(model, TokenDataset.open(file), policy).distributed(workers).fit();
+                timings = workers.timings();
+            }
+            List<StepTiming> timed = timings.subList(Math.min(warmup, timings.size()), timings.size());
+            // means, not medians, so that the three parts add up to the step
+            double total = mean(timed, StepTiming::totalMillis);
+            double compute = mean(timed, StepTiming::computeMillis);
+            double exchange = mean(timed, StepTiming::exchangeMillis);
+            double overhead = total - compute - exchange;
+            StepTiming last = timed.get(timed.size() - 1);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode o = new ObjectMapper().createObjectNode();
+                o.put("layers", layers).put("heads", heads).put("embd", embd).put("context", context)
+                        .put("batch_size", batchSize).put("vocab_size", vocabSize)
+                        .put("parameters", model.parameterCount()).put("precision", policy.flag())
+                        .put("spark_master", sparkFlags.master()).put("workers", last.workers()).put("steps", steps)
+                        .put("mean_step_ms", total).put("mean_compute_ms", compute)
+                        .put("mean_exchange_ms", exchange).put("mean_overhead_ms", overhead)
+                        .put("bytes_per_worker", last.bytesPerWorker());
+                out.println(o);
+            } else {
+                out.printf(Locale.ROOT, "recipe: %d layers, %d heads, %d channels, context %d, global batch %d, "
+                        + "vocabulary %d (%.2f M parameters), %s%n", layers, heads, embd, context, batchSize, vocabSize,
+                        model.parameterCount() / 1e6, policy.flag());
+                out.printf(Locale.ROOT, "Spark %s, %d workers x %d windows; means over %d steps after %d warm-up "
+                        + "steps:%n", sparkFlags.master(), last.workers(), batchSize / last.workers(), timed.size(),
+                        warmup);
+                out.printf(Locale.ROOT, "step %.1f ms = compute %.1f + exchange %.1f + overhead %.1f "
+                        + "(%.1f MB each way per worker)%n", total, compute, exchange, overhead,
+                        last.bytesPerWorker() / 2 / 1e6);
+                out.printf(Locale.ROOT, "exchange = broadcast %.1f + fetch %.1f + pack %.1f + merge %.1f + apply %.1f "
+                        + "ms%n", mean(timed, StepTiming::broadcastMillis), mean(timed, StepTiming::fetchMillis),
+                        mean(timed, StepTiming::packMillis), mean(timed, StepTiming::mergeMillis),
+                        mean(timed, StepTiming::applyMillis));
+            }
+            out.flush();
+            return 0;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static double mean(List<StepTiming> timings, ToDoubleFunction<StepTiming> part) {
+        return timings.stream().mapToDouble(part).average().orElse(0);
+    }
+
+    private static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
+    private static double median(double[] sorted) {
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
     /** Enough uniformly random tokens for every step to draw fresh windows. */
     private TokenDataset randomTokens() {
+        return TokenDataset.of(randomTokenIds());
+    }
+
+    private int[] randomTokenIds() {
         int n = Math.max(context + 1, Math.min(4_000_000, batchSize * (context + 1) * (warmup + steps)));
         SplittableRandom random = new SplittableRandom(seed);
         int[] tokens = new int[n];
         Arrays.setAll(tokens, i -> random.nextInt(vocabSize));
-        return TokenDataset.of(tokens);
+        return tokens;
     }
 }

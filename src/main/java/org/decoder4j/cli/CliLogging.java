@@ -42,6 +42,11 @@ final class CliLogging {
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
         context.getLogger("org.decoder4j").setLevel(Level.INFO);
+        // warnings that say nothing a user of train --spark-master can act on: the host name resolves
+        // to the loopback address (the local master binds there on purpose), and Hadoop's optional
+        // native library is absent (its Java code is used)
+        context.getLogger("org.apache.spark.util.Utils").setLevel(Level.ERROR);
+        context.getLogger("org.apache.hadoop.util.NativeCodeLoader").setLevel(Level.ERROR);
         configured = true;
     }
 

@@ -20,6 +20,7 @@ import org.decoder4j.data.PreparedCorpus;
 import org.decoder4j.data.ShakespeareCorpus;
 import org.decoder4j.data.TokenDataset;
 import org.decoder4j.data.Tokenizer;
+import org.decoder4j.distributed.SparkDataParallel;
 import org.decoder4j.generate.Generator;
 import org.decoder4j.generate.Sampling;
 import org.decoder4j.nn.Activation;
@@ -55,7 +56,10 @@ import picocli.CommandLine.Spec;
             "Trains a GPT on next-token prediction and writes it to --out as a Hugging Face GPT-2 directory "
                     + "(config.json, model.safetensors) with its tokenizer.json, then prints a sample.",
             "Without --data it prepares Tiny Shakespeare (or the --input text) into OUT/data and trains on it. "
-                    + "The defaults are nanoGPT's CPU recipe for Shakespeare characters."
+                    + "The defaults are nanoGPT's CPU recipe for Shakespeare characters.",
+            "With --spark-master or --spark-workers the gradients of each batch are computed data-parallel on "
+                    + "Apache Spark and the losses are those of one process with the same --batch-size "
+                    + "(docs/distributed-training.md)."
         })
 final class TrainCommand implements Callable<Integer> {
 
@@ -294,6 +298,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ListenerFlags listenerFlags;
 
+    /** --spark-master, --spark-workers, --spark-data. */
+    @Mixin
+    SparkFlags sparkFlags;
+
     /**
      * The training and validation tokens (validation may be null), the tokenizer if known, and,
      * without --data, the corpus prepared in a temporary directory that is deleted at the end.
@@ -314,6 +322,7 @@ final class TrainCommand implements Callable<Integer> {
             checkShapeAgainst(initial);
         }
         Data d = null;
+        SparkDataParallel workers = null;
         try {
             d = loadData();
             Tokenizer tokenizer = d.tokenizer();
@@ -340,6 +349,10 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
             }
 
+            if (sparkFlags.requested()) {
+                workers = sparkFlags.start();                         // a master that cannot be reached fails here
+            }
+
             // Everything is checked: from here on the output directory is written.
             Files.createDirectories(out);
             if (d.staged() != null) {
@@ -351,10 +364,13 @@ final class TrainCommand implements Callable<Integer> {
             LOG.info("model: {} layers, {} heads, {} channels, context {}, vocabulary {}: {} parameters",
                     config.layers(), config.heads(), config.embeddingSize(), config.contextLength(),
                     config.vocabSize(), model.parameterCount());
-            TrainingReport report = fit(model, d, t, tokenizer, checkpoint);
+            TrainingReport report = fit(model, d, t, tokenizer, checkpoint, workers);
             printSummary(report, model, tokenizer, d);
             return 0;
         } finally {
+            if (workers != null) {
+                workers.close();
+            }
             if (d != null && d.staged() != null) {
                 deleteTree(d.staged().directory());
             }
@@ -450,6 +466,7 @@ final class TrainCommand implements Callable<Integer> {
             throw Flags.usage(spec, "--log " + log + " is a directory; give a file name");
         }
         listenerFlags.check();
+        sparkFlags.checkBatch("--batch-size", batchSize);
     }
 
     private Precision precision() {
@@ -600,7 +617,8 @@ final class TrainCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ training
 
-    private TrainingReport fit(GPT model, Data d, int t, Tokenizer tokenizer, Path checkpoint) throws IOException {
+    private TrainingReport fit(GPT model, Data d, int t, Tokenizer tokenizer, Path checkpoint,
+                               SparkDataParallel workers) throws IOException {
         Trainer trainer = Trainer.forModel(model)
                 .data(d.train(), d.val())
                 .batchSize(batchSize)
@@ -639,6 +657,9 @@ final class TrainCommand implements Callable<Integer> {
         LOG.info("training on {} ({} tokens){}", d.train().source(), d.train().size(),
                 d.val() == null ? ", no validation data" : ", validating on " + d.val().source() + " ("
                         + d.val().size() + " tokens)");
+        if (workers != null) {
+            trainer.distributed(workers);
+        }
         try (Closeable listeners = listenerFlags.addTo(trainer, logEvery, checkpoint != null)) {
             if (log == null) {
                 return trainer.fit();

@@ -4,7 +4,7 @@ package org.decoder4j.data;
  * What the window samplers share: the batch shape, the position (how many batches were drawn) and
  * turning the window starts of a position into a {@link Batch}.
  */
-abstract class WindowSampler implements BatchSampler {
+abstract class WindowSampler implements WindowSource {
 
     final TokenDataset data;
     final int batchSize;
@@ -23,7 +23,17 @@ abstract class WindowSampler implements BatchSampler {
 
     @Override
     public final Batch next() {
-        return Batch.ofWindows(data, starts(position++), contextLength);
+        return Batch.ofWindows(data, nextStarts(), contextLength);
+    }
+
+    @Override
+    public final long[] nextStarts() {
+        return starts(position++);
+    }
+
+    @Override
+    public final TokenDataset data() {
+        return data;
     }
 
     @Override

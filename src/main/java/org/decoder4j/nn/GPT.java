@@ -48,6 +48,7 @@ public final class GPT extends Module {
     private final List<DecoderBlock> blocks;
     private final LayerNorm lnF;
     private final Random dropoutRandom;
+    private final ParameterBuffer parameterBuffer;
 
     /** Builds a freshly initialised model; {@code seed} fixes the weights and the dropout masks. */
     public GPT(GPTConfig config, long seed, DataType dataType) {
@@ -78,7 +79,7 @@ public final class GPT extends Module {
         List<Tensor> ordered = new ArrayList<>();
         parameters().stream().filter(p -> p.rank() >= 2).forEach(ordered::add);
         parameters().stream().filter(p -> p.rank() < 2).forEach(ordered::add);
-        ParameterBuffer.pack(ordered);
+        this.parameterBuffer = ParameterBuffer.pack(ordered);
     }
 
     /** The numbered list of blocks, so that their parameters are named {@code h.0.…}, {@code h.1.…}. */
@@ -220,6 +221,19 @@ public final class GPT extends Module {
     public double trainingFlopsPerToken(int t) {
         long n = parameterCount() - wpe.weight().value().length();
         return 6.0 * n + 12.0 * config.layers() * config.embeddingSize() * t;
+    }
+
+    /**
+     * The flat arrays holding every parameter and every gradient (matrices first, then vectors):
+     * the whole model as one vector, for example to send it to another process.
+     *
+     * <pre>{@code
+     * float[] weights = model.parameterBuffer().values().toFloatVector();
+     * replica.parameterBuffer().values().assign(Nd4j.createFromArray(weights));
+     * }</pre>
+     */
+    public ParameterBuffer parameterBuffer() {
+        return parameterBuffer;
     }
 
     public GPTConfig config() {

@@ -1,11 +1,16 @@
 package org.decoder4j.nn;
 
+import java.io.Serializable;
+
 /**
  * The shape of a GPT: vocabulary, context length, depth and width, regularisation.
  *
  * <pre>{@code
  * GPTConfig config = new GPTConfig(65, 64, 4, 4, 128, 0.0, 1e-5, Activation.GELU_TANH);
  * }</pre>
+ *
+ * <p>Serializable, so that a shape can travel to other processes (the workers of data-parallel
+ * training build their model replicas from it).
  *
  * @param vocabSize        number of token ids
  * @param contextLength    maximum sequence length (GPT-2's {@code n_positions})
@@ -17,7 +22,7 @@ package org.decoder4j.nn;
  * @param activation       the feed-forward activation
  */
 public record GPTConfig(int vocabSize, int contextLength, int layers, int heads, int embeddingSize,
-                        double dropout, double layerNormEpsilon, Activation activation) {
+                        double dropout, double layerNormEpsilon, Activation activation) implements Serializable {
 
     public GPTConfig {
         positive("vocabSize", vocabSize);

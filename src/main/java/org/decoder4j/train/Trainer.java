@@ -9,7 +9,6 @@ import java.util.Objects;
 import org.decoder4j.amp.GradScaler;
 import org.decoder4j.amp.LowPrecisionKernels;
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.Batch;
 import org.decoder4j.data.BatchSampler;
 import org.decoder4j.data.RandomWindows;
 import org.decoder4j.data.SequentialWindows;
@@ -18,7 +17,6 @@ import org.decoder4j.data.Tokenizer;
 import org.decoder4j.data.TokenDataset;
 import org.decoder4j.eval.EvalResult;
 import org.decoder4j.eval.Evaluator;
-import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.optim.AdamW;
@@ -27,7 +25,6 @@ import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.optim.Optimizer;
 import org.decoder4j.optim.OptimizerSettings;
 import org.decoder4j.optim.ParameterGrouping;
-import org.decoder4j.tensor.Autocast;
 import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.Tensor;
 import org.slf4j.Logger;
@@ -56,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each step: reseed the dropout masks from the step number, set the learning rate from the
  * schedule, draw {@code k} micro-batches, forward, cross-entropy, backward, clip (the norm
  * before clipping is reported), optimizer step. Intermediate arrays of a step are released when
- * it ends, so memory stays flat over a long run.
+ * it ends, so memory stays flat over a long run. Forward and backward are the step's
+ * {@link GradientComputation}: in this process by default, on other machines with
+ * {@link #distributed}; the rest of the step is the same either way.
  *
  * <p><b>Checkpoints.</b> With {@link #checkpointEvery} the trainer writes
  * {@code DIR/checkpoints/step-N/} (a {@link TrainingCheckpoint}) every N steps, keeping the last
@@ -97,6 +96,7 @@ public final class Trainer {
     private Path resumeFrom;
     private Tokenizer tokenizer;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private GradientComputation distributed;
     private GradScaler activeScaler;
 
     private Trainer(GPT model) {
@@ -328,6 +328,17 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Computes each step's gradients with {@code workers} instead of in this process, for example
+     * on Spark executors ({@code org.decoder4j.distributed.SparkDataParallel}). The optimizer step,
+     * schedule, clipping, loss scaling, evaluation and checkpoints stay here, so the trajectory is
+     * that of one process with the same batch size; the caller keeps ownership of {@code workers}.
+     */
+    public Trainer distributed(GradientComputation workers) {
+        this.distributed = Objects.requireNonNull(workers, "workers");
+        return this;
+    }
+
     public Trainer listener(TrainingListener l) {
         listeners.add(l);
         return this;
@@ -386,6 +397,8 @@ public final class Trainer {
             lastVal = saved.lastValLoss();
             bestVal = saved.bestValLoss();
         }
+        GradientComputation computation = distributed != null ? distributed : new LocalGradients();
+        computation.start(model, sampler, precision);
         LOG.info("training {} parameters for steps {} to {}, batch {} x {} tokens{}, {}", model.parameterCount(),
                 startStep, totalSteps, batchSize, contextLength,
                 accumulation > 1 ? " x " + accumulation + " micro-batches" : "", optimizerSettings);
@@ -406,23 +419,12 @@ public final class Trainer {
             long tokens;
             boolean skipped = false;
             double lossScale = scaler == null ? Double.NaN : scaler.getScale();
-            try (MemoryScope scope = MemoryScope.open();
-                 Autocast autocast = precision == Precision.FP32 ? null
-                         : Autocast.open(precision.lowType(), nativeLowPrecision, parameters)) {
+            try (MemoryScope scope = MemoryScope.open()) {
                 optimizer.zeroGrad();
-                loss = 0;
-                tokens = 0;
-                for (int micro = 0; micro < accumulation; micro++) {
-                    try (Batch batch = sampler.next()) {
-                        // each micro-batch's mean loss scaled by 1/k: the gradients add up to those
-                        // of the mean over all k·B windows
-                        Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
-                        Tensor share = lossTensor.scale(1.0 / accumulation);
-                        (scaler == null ? share : scaler.scale(share)).backward();
-                        loss += lossTensor.item() / accumulation;
-                        tokens += (long) batch.batchSize() * batch.contextLength();
-                    }
-                }
+                StepLoss computed = computation.accumulate(new GradientStep(step, sampler, accumulation,
+                        dropoutSeed(step), scaler == null ? 1 : scaler.getScale()));
+                loss = computed.loss();
+                tokens = computed.tokens();
                 if (scaler != null) {
                     scaler.unscale(optimizer);                               // true gradients before clipping
                 }

@@ -1,0 +1,71 @@
+package org.decoder4j.train;
+
+import java.util.List;
+import org.decoder4j.amp.Precision;
+import org.decoder4j.data.Batch;
+import org.decoder4j.data.BatchSampler;
+import org.decoder4j.loss.Loss;
+import org.decoder4j.nn.GPT;
+import org.decoder4j.tensor.Autocast;
+import org.decoder4j.tensor.Tensor;
+
+/**
+ * The {@link Trainer}'s default {@link GradientComputation}: forward and backward of every
+ * micro-batch in this thread, the gradients summed in the parameters (gradient accumulation).
+ * Under a mixed precision the products run inside an {@link Autocast} scope.
+ *
+ * <pre>{@code
+ * GradientComputation here = new LocalGradients();
+ * here.start(model, sampler, Precision.FP32);
+ * StepLoss loss = here.accumulate(new GradientStep(0, sampler, 1, seed, 1.0));
+ * }</pre>
+ */
+public final class LocalGradients implements GradientComputation {
+
+    private GPT model;
+    private List<Tensor> parameters;
+    private Precision precision = Precision.FP32;
+
+    @Override
+    public void start(GPT trained, BatchSampler sampler, Precision policy) {
+        this.model = trained;
+        this.parameters = trained.parameters();
+        this.precision = policy;
+    }
+
+    @Override
+    public StepLoss accumulate(GradientStep step) {
+        if (model == null) {
+            throw new IllegalStateException("start(model, sampler, precision) was not called");
+        }
+        int k = step.accumulation();
+        double loss = 0;
+        long tokens = 0;
+        try (Autocast autocast = precision.autocast(parameters)) {
+            for (int micro = 0; micro < k; micro++) {
+                try (Batch batch = step.sampler().next()) {
+                    // each micro-batch's mean loss scaled by 1/k: the gradients add up to those
+                    // of the mean over all k·B windows
+                    loss += backward(model, batch, 1.0 / k, step.lossScale()) / k;
+                    tokens += (long) batch.batchSize() * batch.contextLength();
+                }
+            }
+        }
+        return new StepLoss(loss, tokens);
+    }
+
+    /**
+     * Forward and backward of one micro-batch: adds to the parameter gradients those of
+     * {@code weight · lossScale ·} the batch's mean token loss, and returns that mean loss.
+     *
+     * <pre>{@code
+     * double mean = LocalGradients.backward(model, batch, 1.0 / k, 1.0);   // one of k micro-batches
+     * }</pre>
+     */
+    public static double backward(GPT model, Batch batch, double weight, double lossScale) {
+        Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
+        Tensor share = lossTensor.scale(weight);
+        (lossScale == 1 ? share : share.scale(lossScale)).backward();
+        return lossTensor.item();
+    }
+}
