@@ -56,6 +56,24 @@ public enum Precision {
         return lowType == null ? null : Autocast.open(lowType, LowPrecisionKernels.isFast(lowType), parameters);
     }
 
+    /**
+     * Like {@link #autocast(Collection)}, with native kernels chosen for the products of a model
+     * whose feed-forward layer multiplies {@code rows × width} activations by a
+     * {@code 4·width × width} weight (see {@link LowPrecisionKernels#isFast(DataType, int, int, int)}):
+     * whether ND4J's low-precision kernel beats float32 depends on the shape.
+     *
+     * @param rows  tokens per step (batch × context), capped at 4096 for the timing
+     * @param width the model's embedding size
+     */
+    public Autocast autocast(Collection<Tensor> parameters, long rows, int width) {
+        return lowType == null ? null : Autocast.open(lowType, hasFastKernels(rows, width), parameters);
+    }
+
+    /** Whether this policy's products run on native kernels for a model of that shape (false for FP32). */
+    public boolean hasFastKernels(long rows, int width) {
+        return lowType != null && LowPrecisionKernels.isFast(lowType, (int) Math.min(rows, 4096), width, 4 * width);
+    }
+
     /** Whether PyTorch's recipe uses a loss scaler with this precision (only fp16 needs one). */
     public boolean needsLossScaling() {
         return this == FP16_MIXED;

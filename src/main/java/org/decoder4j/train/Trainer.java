@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.decoder4j.amp.GradScaler;
-import org.decoder4j.amp.LowPrecisionKernels;
 import org.decoder4j.amp.Precision;
 import org.decoder4j.data.BatchSampler;
 import org.decoder4j.data.RandomWindows;
@@ -380,9 +379,8 @@ public final class Trainer {
         GradScaler scaler = lossScaler();
         activeScaler = scaler;
         GPTConfig shape = model.config();
-        boolean nativeLowPrecision = precision != Precision.FP32 && LowPrecisionKernels.isFast(precision.lowType(),
-                Math.min(batchSize * shape.contextLength(), 4096), shape.embeddingSize(), 4 * shape.embeddingSize());
-        if (precision != Precision.FP32 && !nativeLowPrecision) {
+        if (precision != Precision.FP32
+                && !precision.hasFastKernels((long) batchSize * shape.contextLength(), shape.embeddingSize())) {
             LOG.warn("{} products have no kernel faster than float32's in this ND4J build and on this processor: "
                     + "they are emulated in float32 with {} rounding (the same numbers, somewhat slower than fp32; "
                     + "see docs/mixed-precision.md for where bf16 runs natively)", precision.lowType(), precision.lowType());
