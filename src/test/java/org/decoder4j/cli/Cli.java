@@ -1,7 +1,9 @@
 package org.decoder4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,24 @@ final class Cli {
     }
 
     private Cli() {
+    }
+
+    /**
+     * Writes a tiny two-speaker play into {@code dir} and runs {@code prepare} on it; returns the
+     * prepared data directory ({@code dir/data}).
+     */
+    static Path preparedPlay(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            sb.append("ROMEO:\nO sweet love, the night is young.\n\nJULIET:\nAnd yet the morning comes.\n\n");
+        }
+        Path text = Files.writeString(dir.resolve("play.txt"), sb);
+        Path data = dir.resolve("data");
+        Result prepared = run("prepare", "--input", text, "--out", data);
+        if (prepared.exit() != 0) {
+            throw new IllegalStateException("prepare failed: " + prepared);
+        }
+        return data;
     }
 
     /** Runs {@code decoder4j args...}; Path arguments are written as their strings. */

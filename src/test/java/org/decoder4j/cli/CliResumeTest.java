@@ -27,13 +27,7 @@ class CliResumeTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 30; i++) {
-            sb.append("ROMEO:\nO sweet love, the night is young.\n\nJULIET:\nAnd yet the morning comes.\n\n");
-        }
-        Path text = Files.writeString(dir.resolve("play.txt"), sb);
-        data = dir.resolve("data");
-        assertEquals(0, Cli.run("prepare", "--input", text, "--out", data).exit());
+        data = Cli.preparedPlay(dir);
     }
 
     private static Object[] train(Object... more) {
