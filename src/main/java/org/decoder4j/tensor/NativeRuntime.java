@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *       A value given with {@code -D} is kept.</li>
  * </ul>
  *
- * Both are read by the native libraries once, when they load, so they are set in this process's
+ * The two variables and the property are read once, when the native libraries load, so the variables are set in this process's
  * environment ({@code setenv}) the first time a decoder4j class that computes is initialised. A
  * value already present in the environment is never changed. The system property
  * {@code decoder4j.nativeTuning=false} turns this off.
