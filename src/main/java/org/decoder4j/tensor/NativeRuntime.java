@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  *       A value given with {@code -D} is kept.</li>
  * </ul>
  *
- * The two variables and the property are read once, when the native libraries load, so the variables are set in this process's
- * environment ({@code setenv}) the first time a decoder4j class that computes is initialised. A
- * value already present in the environment is never changed. The system property
+ * All three are read once, when the native libraries load, so they are set (the variables in this
+ * process's environment with {@code setenv}) the first time a decoder4j class that computes is
+ * initialised. A value already present is never changed. The system property
  * {@code decoder4j.nativeTuning=false} turns this off.
  *
  * <pre>{@code
