@@ -34,7 +34,11 @@ public final class LowPrecisionKernels {
      * machine tells them apart. Only real kernels are then raced against float32.
      */
     private static final double FAST_GFLOPS = 5.0;
-    private static final Map<String, Boolean> FAST = new HashMap<>();
+    private static final Map<ProductShape, Boolean> FAST = new HashMap<>();
+
+    /** The cache key: a low-precision type and a product shape. */
+    private record ProductShape(DataType type, int rows, int inner, int cols) {
+    }
 
     private LowPrecisionKernels() {
     }
@@ -55,7 +59,7 @@ public final class LowPrecisionKernels {
      * (AMD EPYC, AVX512-BF16).
      */
     public static synchronized boolean isFast(DataType type, int rows, int inner, int cols) {
-        return FAST.computeIfAbsent(type + " " + rows + "x" + inner + "x" + cols, k -> measure(type, rows, inner, cols));
+        return FAST.computeIfAbsent(new ProductShape(type, rows, inner, cols), k -> measure(type, rows, inner, cols));
     }
 
     private static boolean measure(DataType type, int rows, int inner, int cols) {

@@ -88,8 +88,12 @@ public final class Autocast implements AutoCloseable {
         } else {
             c = roundInPlace(MatMul.exact(lowA, transA, lowB, transB));
         }
-        freeIfTransient(a, lowA);
-        freeIfTransient(b, lowB);
+        if (lowA != parameterCopies.get(a)) {
+            lowA.close();                               // a transient copy, not the step's parameter copy
+        }
+        if (lowB != parameterCopies.get(b)) {
+            lowB.close();
+        }
         return c;
     }
 
@@ -106,11 +110,6 @@ public final class Autocast implements AutoCloseable {
         return parameterCopies.computeIfAbsent(x, p -> lowered(p, onNativeKernel));
     }
 
-    private void freeIfTransient(INDArray x, INDArray lowered) {
-        if (!parameterValues.contains(x)) {
-            lowered.close();
-        }
-    }
 
     private INDArray lowered(INDArray x, boolean onNativeKernel) {
         return onNativeKernel ? x.castTo(lowType) : round(x);
