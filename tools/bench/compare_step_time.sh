@@ -7,8 +7,9 @@
 #   RECIPE=gpt2small tools/bench/compare_step_time.sh 2 20     # 12 layers, 12 heads, 768 channels,
 #                                                              # context 256, batch 4, vocabulary 65
 #   JAR=target/decoder4j-onednn.jar tools/bench/compare_step_time.sh   # another build of the command line
-# PyTorch runs with its fastest thread settings measured here (OPENBLAS_CORETYPE=SkylakeX,
-# OPENBLAS_NUM_THREADS=1); decoder4j with its defaults.
+# PyTorch runs with its fastest thread settings measured here (OPENBLAS_NUM_THREADS=1); decoder4j
+# with its defaults. Both get the same OPENBLAS_CORETYPE (SkylakeX unless CORETYPE says otherwise):
+# an OPENBLAS_CORETYPE inherited from the environment would otherwise apply to one side only.
 set -euo pipefail
 ROUNDS=${1:-2}
 STEPS=${2:-300}
@@ -16,6 +17,7 @@ DATA=${DATA:-../shared/data/tinyshakespeare.txt}
 PY=${PY:-/usr/bin/python3}
 RECIPE=${RECIPE:-shakespeare}
 JAR=${JAR:-target/decoder4j-cli.jar}
+CORETYPE=${CORETYPE:-SkylakeX}
 case "$RECIPE" in
   shakespeare) TORCH_SHAPE=(); OUR_SHAPE=() ;;
   gpt2small)
@@ -37,9 +39,9 @@ java -Xmx512m -jar "$JAR" prepare --input "$DATA" --out "$WORK/data" >/dev/null 
 ours=()
 theirs=()
 for round in $(seq 1 "$ROUNDS"); do
-  t=$(OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 "$PY" tools/bench/torch_train.py --data "$DATA" \
+  t=$(OPENBLAS_CORETYPE=$CORETYPE OPENBLAS_NUM_THREADS=1 "$PY" tools/bench/torch_train.py --data "$DATA" \
         "${TORCH_SHAPE[@]}" --steps "$STEPS" --no-eval --log-interval 100000 2>&1 | sed -n 's/^median step \([0-9.]*\) ms.*/\1/p')
-  o=$(java -Xmx512m -jar "$JAR" train --data "$WORK/data/train.bin" --out "$WORK/out" \
+  o=$(OPENBLAS_CORETYPE=$CORETYPE java -Xmx512m -jar "$JAR" train --data "$WORK/data/train.bin" --out "$WORK/out" \
         "${OUR_SHAPE[@]}" --steps "$STEPS" --eval-every 0 --sample-tokens 0 --log-every 100000 2>&1 | sed -n 's/.*median step \([0-9.]*\) ms.*/\1/p')
   echo "round $round: pytorch ${t} ms/step, decoder4j ${o} ms/step"
   theirs+=("$t")

@@ -8,8 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Matrix products op(A)·op(B) over the last two axes, with their gradients.
  *
- * <p>2-D products go straight to BLAS gemm; batched products ({@code [..., M, K]}) use ND4J's
- * {@code matmul} custom op. Transposes are flags to the kernel, never materialised copies.
+ * <p>Float32 and float64 products, 2-D or batched ({@code [..., M, K]}), go straight to BLAS
+ * {@code gemm} ({@link BlasGemm}); other types use ND4J's {@code matmul} custom op. Transposes are
+ * flags to the kernel, never materialised copies.
  */
 final class MatMul {
 
@@ -53,6 +54,10 @@ final class MatMul {
         shape[r - 2] = m;
         shape[r - 1] = n;
         INDArray c = Nd4j.createUninitialized(a.dataType(), shape);
+        if (BlasGemm.supports(a.dataType()) && b.dataType() == a.dataType()) {
+            BlasGemm.multiply(a, transA, b, transB, c, 1.0, 0.0);
+            return c;
+        }
         Nd4j.exec(DynamicCustomOp.builder("matmul")
                 .addInputs(a, b)
                 .addOutputs(c)

@@ -1,0 +1,97 @@
+package org.decoder4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** Direct BLAS products against a plain triple loop, for every transpose and operand layout. */
+class BlasGemmTest {
+
+    @Test
+    void everyTransposeAndLayoutMatchesTheDefinition() {
+        Nd4j.getRandom().setSeed(3);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    for (int layout = 0; layout < 3; layout++) {
+                        INDArray a = operand(type, transA ? 4 : 3, transA ? 3 : 4, layout);
+                        INDArray b = operand(type, transB ? 5 : 4, transB ? 4 : 5, layout);
+                        INDArray c = MatMul.exact(a, transA, b, transB);
+                        assertArrayEquals(new long[] {3, 5}, c.shape());
+                        assertClose(reference(a, transA, b, transB), c, type);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchedProductsOfPermutedViewsMatchEachMatrix() {
+        Nd4j.getRandom().setSeed(4);
+        // [B, T, H, D] permuted to [B, H, T, D]: the attention layout, never contiguous
+        INDArray q = Nd4j.rand(DataType.FLOAT, 2, 6, 3, 4).permute(0, 2, 1, 3);
+        INDArray k = Nd4j.rand(DataType.FLOAT, 2, 6, 3, 4).permute(0, 2, 1, 3);
+        INDArray scores = MatMul.exact(q, false, k, true);                      // (2, 3, 6, 6)
+        assertArrayEquals(new long[] {2, 3, 6, 6}, scores.shape());
+        for (int i = 0; i < 2; i++) {
+            for (int h = 0; h < 3; h++) {
+                INDArray qi = q.get(NDArrayIndex.point(i), NDArrayIndex.point(h));
+                INDArray ki = k.get(NDArrayIndex.point(i), NDArrayIndex.point(h));
+                assertClose(reference(qi, false, ki, true),
+                        scores.get(NDArrayIndex.point(i), NDArrayIndex.point(h)), DataType.FLOAT);
+            }
+        }
+    }
+
+    @Test
+    void accumulatesIntoAColumnMajorOutput() {
+        Nd4j.getRandom().setSeed(5);
+        INDArray a = Nd4j.rand(DataType.DOUBLE, 3, 4);
+        INDArray b = Nd4j.rand(DataType.DOUBLE, 4, 5);
+        INDArray c = Nd4j.rand(DataType.DOUBLE, 5, 3).transpose();              // (3, 5), column-major
+        INDArray expected = reference(a, false, b, false).muli(2).addi(c.mul(0.5));
+        BlasGemm.multiply(a, false, b, false, c, 2.0, 0.5);
+        assertClose(expected, c, DataType.DOUBLE);
+    }
+
+    /** layout 0: row-major; 1: column-major (a transposed view); 2: a strided slice of a wider matrix. */
+    private static INDArray operand(DataType type, int rows, int cols, int layout) {
+        return switch (layout) {
+            case 0 -> Nd4j.rand(type, rows, cols);
+            case 1 -> Nd4j.rand(type, cols, rows).transpose();
+            default -> Nd4j.rand(type, rows + 2, cols + 3)
+                    .get(NDArrayIndex.interval(1, rows + 1), NDArrayIndex.interval(2, cols + 2));
+        };
+    }
+
+    private static INDArray reference(INDArray a, boolean transA, INDArray b, boolean transB) {
+        INDArray x = transA ? a.transpose() : a;
+        INDArray y = transB ? b.transpose() : b;
+        INDArray out = Nd4j.zeros(DataType.DOUBLE, x.size(0), y.size(1));
+        for (int i = 0; i < x.size(0); i++) {
+            for (int j = 0; j < y.size(1); j++) {
+                double sum = 0;
+                for (int k = 0; k < x.size(1); k++) {
+                    sum += x.getDouble(i, k) * y.getDouble(k, j);
+                }
+                out.putScalar(i, j, sum);
+            }
+        }
+        return out;
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, DataType type) {
+        double tolerance = type == DataType.FLOAT ? 1e-6 : 1e-14;
+        assertArrayEquals(expected.shape(), actual.shape());
+        for (int i = 0; i < expected.size(0); i++) {
+            for (int j = 0; j < expected.size(1); j++) {
+                assertEquals(expected.getDouble(i, j), actual.getDouble(i, j), tolerance, "element " + i + "," + j);
+            }
+        }
+    }
+}
