@@ -47,6 +47,10 @@ public final class Adam extends GroupedOptimizer {
         double bias2Sqrt = Math.sqrt(1 - Math.pow(b2, steps));
         INDArray m = slots.zerosIfAbsent(key, "exp_avg", w);
         INDArray v = slots.zerosIfAbsent(key, "exp_avg_sq", w);
+        if (!settings.amsgrad && AdamKernel.applies(w, g, m, v)) {
+            AdamKernel.update(w, g, m, v, lr, wd, settings.decoupled, b1, b2, settings.eps, bias1, bias2Sqrt);
+            return;
+        }
         if (wd != 0) {
             if (settings.decoupled) {
                 w.muli(1 - lr * wd);                                             // p ← p·(1 − lr·λ)

@@ -1,5 +1,6 @@
 package org.decoder4j.tensor;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,10 +31,18 @@ public final class GeluOp {
     /**
      * GPT-2's tanh approximation ({@code gelu_new}), computed as {@code x·σ(2u)} with
      * {@code u = √(2/π)·(x + 0.044715·x³)}: the identity {@code (1 + tanh u)/2 = σ(2u)} replaces
-     * ND4J's tanh, which is more than twice as slow as its sigmoid.
+     * ND4J's tanh, which is more than twice as slow as its sigmoid. Float32 goes through
+     * {@link GeluTanhKernel} in one pass each way.
      */
     public static Tensor tanh(Tensor input) {
         INDArray x = input.value();
+        if (FloatMemory.isDenseFloat(x)) {
+            INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+            INDArray sigmoid = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+            GeluTanhKernel.forward(x, y, sigmoid);
+            return Tensor.fromOp("geluTanh", y, dy -> new INDArray[] {
+                GeluTanhKernel.backward(x, sigmoid, FloatMemory.isDenseFloat(dy) ? dy : dy.dup('c'))}, input);
+        }
         INDArray x2 = x.mul(x);                                                  // x²
         // σ(2u) with 2u = 2√(2/π)·x·(1 + c·x²)
         INDArray s = x2.mul(2 * SQRT_2_OVER_PI * CUBIC).addi(2 * SQRT_2_OVER_PI).muli(x);

@@ -1,13 +1,15 @@
 package org.decoder4j.tensor;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Layer normalisation over the last axis with learned gain and bias, as
  * {@code torch.nn.functional.layer_norm}: {@code y = (x − μ) / √(σ² + ε) · γ + β} with the biased
  * variance. ND4J's own {@code layer_norm} has no ε, so the op is composed from native elementwise
- * and reduction ops.
+ * and reduction ops; float32 rows go through {@link LayerNormKernel}, one pass per row.
  */
 public final class LayerNormOp {
 
@@ -31,6 +33,9 @@ public final class LayerNormOp {
         INDArray x2 = x.value().reshape('c', x.value().length() / c, c);        // (N, C)
         INDArray g = gain.value().reshape(c);
         INDArray b = bias.value().reshape(c);
+        if (FloatMemory.isDenseFloat(x2) && FloatMemory.isDenseFloat(g) && FloatMemory.isDenseFloat(b)) {
+            return fused(x, x2, g, b, gain, bias, epsilon);
+        }
         INDArray mean = RowColumnSums.rowMeans(x2);                             // (N, 1)
         INDArray centered = x2.subColumnVector(mean);                           // (N, C)
         INDArray variance = RowColumnSums.rowMeans(centered.mul(centered));     // (N, 1)
@@ -58,6 +63,23 @@ public final class LayerNormOp {
                 dx.rsubi(dxhat).subiColumnVector(meanDxhat).muliColumnVector(rstd);
                 dx = dx.reshape('c', shape);
             }
+            return new INDArray[] {dx, dgain, dbias};
+        }, x, gain, bias);
+    }
+
+    /** Float32 in one pass per row ({@link LayerNormKernel}). */
+    private static Tensor fused(Tensor x, INDArray x2, INDArray g, INDArray b, Tensor gain, Tensor bias,
+                                double epsilon) {
+        long[] shape = x.shape();
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x2.shape());        // (N, C)
+        LayerNormKernel kernel = LayerNormKernel.forward(x2, g, b, epsilon, y);
+        return Tensor.fromOp("layerNorm", y.reshape('c', shape), dy -> {
+            INDArray dy2 = dy.reshape('c', x2.rows(), x2.columns());            // (N, C)
+            INDArray[] grads = kernel.backward(FloatMemory.isDenseFloat(dy2) ? dy2 : dy2.dup('c'),
+                    x.requiresGrad(), gain.requiresGrad(), bias.requiresGrad());
+            INDArray dx = grads[0] == null ? null : grads[0].reshape('c', shape);
+            INDArray dgain = grads[1] == null ? null : grads[1].reshape(gain.shape());
+            INDArray dbias = grads[2] == null ? null : grads[2].reshape(bias.shape());
             return new INDArray[] {dx, dgain, dbias};
         }, x, gain, bias);
     }

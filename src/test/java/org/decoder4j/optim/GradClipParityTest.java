@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -103,5 +104,17 @@ class GradClipParityTest {
         p.backward(Nd4j.createFromArray(3.0f, -4.0f));
         assertEquals(7.0, GradClip.totalNorm(List.of(p), 1), 1e-6);
         assertEquals(Math.cbrt(91), GradClip.totalNorm(List.of(p), 3), 1e-5);
+    }
+
+    @Test
+    void float32NormOverSeveralBlocksAndTensors() {
+        Tensor a = Tensor.parameter(Nd4j.zeros(DataType.FLOAT, 10_000));
+        INDArray ga = Nd4j.zeros(DataType.FLOAT, 10_000);
+        ga.putScalar(0, 3f);
+        ga.putScalar(9_999, -4f);                                               // in the third block
+        a.backward(ga);
+        Tensor b = Tensor.parameter(Nd4j.zeros(DataType.FLOAT, 2));
+        b.backward(Nd4j.createFromArray(12f, 0f));
+        assertEquals(13.0, GradClip.totalNorm(List.of(a, b), 2), 1e-12);
     }
 }

@@ -1,0 +1,50 @@
+package org.decoder4j.tensor;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The memory of a contiguous float32 array as a {@link FloatBuffer}, for the fused kernels that
+ * make one pass in Java where ND4J would make several native calls, each with its own fixed cost.
+ *
+ * <pre>{@code
+ * FloatBuffer xs = FloatMemory.of(x);       // x: float32, C-ordered, dense
+ * float first = xs.get(0);
+ * }</pre>
+ */
+public final class FloatMemory {
+
+    private FloatMemory() {
+    }
+
+    /** Whether {@link #of} can expose this array without a copy. */
+    public static boolean isDenseFloat(INDArray x) {
+        if (x.dataType() != DataType.FLOAT) {
+            return false;
+        }
+        // C-order strides, ignoring axes of size 1 (ND4J labels some dense vector views 'f')
+        long[] shape = x.shape();
+        long[] stride = x.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** The array's elements in C order; reads and writes go to the array itself. */
+    public static FloatBuffer of(INDArray x) {
+        if (!isDenseFloat(x)) {
+            throw new IllegalArgumentException("expected a dense C-ordered float32 array, got "
+                    + x.dataType() + " " + x.shapeInfoToString());
+        }
+        long n = x.length();
+        FloatPointer pointer = (FloatPointer) x.data().addressPointer();
+        return pointer.capacity(n).limit(n).asBuffer();
+    }
+}

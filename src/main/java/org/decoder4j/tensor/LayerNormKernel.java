@@ -1,0 +1,130 @@
+package org.decoder4j.tensor;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Layer normalisation of float32 rows in one pass per row, forward and backward: what
+ * {@link LayerNormOp} composes from about ten native calls for other types. Row statistics and
+ * the gain and bias gradients are accumulated in double.
+ */
+final class LayerNormKernel {
+
+    /** x̂ {@code [N, C]}, kept for the backward pass. */
+    final INDArray normalized;
+    /** 1/√(σ² + ε) per row {@code [N]}. */
+    private final float[] reciprocalStd;
+    private final float[] gain;
+    private final int rows;
+    private final int channels;
+
+    private LayerNormKernel(INDArray normalized, float[] reciprocalStd, float[] gain) {
+        this.normalized = normalized;
+        this.reciprocalStd = reciprocalStd;
+        this.gain = gain;
+        this.rows = (int) normalized.size(0);
+        this.channels = (int) normalized.size(1);
+    }
+
+    /**
+     * Normalises {@code x [N, C]} into {@code y [N, C]} (a new array) and returns the state the
+     * backward pass needs.
+     */
+    static LayerNormKernel forward(INDArray x, INDArray gainArray, INDArray biasArray, double epsilon, INDArray y) {
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        float[] gain = new float[c];
+        float[] bias = new float[c];
+        FloatMemory.of(gainArray).get(0, gain);
+        FloatMemory.of(biasArray).get(0, bias);
+        INDArray normalized = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+        FloatBuffer xs = FloatMemory.of(x);
+        FloatBuffer ys = FloatMemory.of(y);
+        FloatBuffer hs = FloatMemory.of(normalized);
+        float[] reciprocalStd = new float[n];
+        float[] row = new float[c];
+        float[] out = new float[c];
+        for (int r = 0; r < n; r++) {
+            int base = r * c;
+            xs.get(base, row);
+            double sum = 0;
+            for (int j = 0; j < c; j++) {
+                sum += row[j];
+            }
+            double mean = sum / c;
+            double squares = 0;
+            for (int j = 0; j < c; j++) {
+                double d = row[j] - mean;
+                squares += d * d;
+            }
+            float rstd = (float) (1.0 / Math.sqrt(squares / c + epsilon));
+            float m = (float) mean;
+            reciprocalStd[r] = rstd;
+            for (int j = 0; j < c; j++) {
+                row[j] = (row[j] - m) * rstd;                                    // x̂
+                out[j] = row[j] * gain[j] + bias[j];
+            }
+            hs.put(base, row);
+            ys.put(base, out);
+        }
+        return new LayerNormKernel(normalized, reciprocalStd, gain);
+    }
+
+    /**
+     * Gradients given {@code dy [N, C]}: {@code dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))} with
+     * {@code dx̂ = dy·γ}, {@code dγ = Σ dy·x̂}, {@code dβ = Σ dy}; any may be skipped (null output).
+     *
+     * @return {dx [N, C], dγ [C], dβ [C]}, each null where not wanted
+     */
+    INDArray[] backward(INDArray dy, boolean wantX, boolean wantGain, boolean wantBias) {
+        int c = channels;
+        FloatBuffer dys = FloatMemory.of(dy);
+        FloatBuffer hs = FloatMemory.of(normalized);
+        INDArray dx = wantX ? Nd4j.createUninitialized(DataType.FLOAT, rows, c) : null;
+        FloatBuffer dxs = wantX ? FloatMemory.of(dx) : null;
+        double[] gainSums = new double[c];
+        double[] biasSums = new double[c];
+        float[] g = new float[c];
+        float[] h = new float[c];
+        float[] dh = new float[c];
+        for (int r = 0; r < rows; r++) {
+            int base = r * c;
+            dys.get(base, g);
+            hs.get(base, h);
+            for (int j = 0; j < c; j++) {
+                gainSums[j] += g[j] * h[j];
+                biasSums[j] += g[j];
+            }
+            if (!wantX) {
+                continue;
+            }
+            double sumDh = 0;
+            double sumDhH = 0;
+            for (int j = 0; j < c; j++) {
+                dh[j] = g[j] * gain[j];
+                sumDh += dh[j];
+                sumDhH += dh[j] * h[j];
+            }
+            float meanDh = (float) (sumDh / c);
+            float meanDhH = (float) (sumDhH / c);
+            float rstd = reciprocalStd[r];
+            for (int j = 0; j < c; j++) {
+                dh[j] = rstd * (dh[j] - meanDh - h[j] * meanDhH);
+            }
+            dxs.put(base, dh);
+        }
+        return new INDArray[] {dx, wantGain ? vector(gainSums) : null, wantBias ? vector(biasSums) : null};
+    }
+
+    private static INDArray vector(double[] sums) {
+        float[] values = new float[sums.length];
+        for (int j = 0; j < sums.length; j++) {
+            values[j] = (float) sums[j];
+        }
+        INDArray v = Nd4j.createUninitialized(DataType.FLOAT, sums.length);
+        FloatMemory.of(v).put(0, values);
+        return v;
+    }
+}

@@ -1,0 +1,67 @@
+package org.decoder4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The float32 kernels that run in one Java pass against the float64 composition of native ND4J
+ * calls (itself gradient-checked in {@link OpGradientTest}): outputs and every input gradient.
+ */
+class FusedKernelTest {
+
+    private static final double TOLERANCE = 2e-6;
+
+    @Test
+    void layerNormMatchesTheComposedForm() {
+        double error = worstRelativeError(in -> LayerNormOp.apply(in[0], in[1], in[2], 1e-5),
+                new long[] {3, 5, 48}, new long[] {48}, new long[] {48});
+        assertTrue(error < TOLERANCE, "layer norm float32 vs float64: " + error);
+    }
+
+    @Test
+    void tanhGeluMatchesTheComposedForm() {
+        double error = worstRelativeError(in -> GeluOp.tanh(in[0]), new long[] {4, 7, 300});
+        assertTrue(error < TOLERANCE, "tanh GELU float32 vs float64: " + error);
+    }
+
+    /**
+     * Runs the function on float32 and float64 copies of the same random inputs, backpropagates the
+     * same random weighting of the output, and returns the largest error of output and gradients,
+     * each relative to the largest magnitude of its float64 counterpart.
+     */
+    static double worstRelativeError(Function<Tensor[], Tensor> function, long[]... shapes) {
+        Nd4j.getRandom().setSeed(11);
+        INDArray[] values = new INDArray[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            values[i] = Nd4j.randn(DataType.DOUBLE, shapes[i]).muli(1.5).addi(0.25);
+        }
+        Tensor[] singles = new Tensor[shapes.length];
+        Tensor[] doubles = new Tensor[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            singles[i] = Tensor.parameter(values[i].castTo(DataType.FLOAT));
+            doubles[i] = Tensor.parameter(values[i].dup());
+        }
+        Tensor single = function.apply(singles);
+        Tensor reference = function.apply(doubles);
+        assertEquals(DataType.FLOAT, single.value().dataType());
+        INDArray weights = Nd4j.rand(DataType.DOUBLE, reference.shape()).subi(0.5);
+        single.mul(Tensor.constant(weights.castTo(DataType.FLOAT))).sum().backward();
+        reference.mul(Tensor.constant(weights)).sum().backward();
+        double worst = relative(single.value(), reference.value());
+        for (int i = 0; i < shapes.length; i++) {
+            worst = Math.max(worst, relative(singles[i].grad(), doubles[i].grad()));
+        }
+        return worst;
+    }
+
+    private static double relative(INDArray actual, INDArray expected) {
+        double scale = Math.max(expected.amaxNumber().doubleValue(), 1e-12);
+        return actual.castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue() / scale;
+    }
+}
