@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Float32 and float64 matrix products straight through BLAS {@code gemm} on the arrays' memory.
@@ -19,8 +20,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * call per matrix. Views are used in place when their last two axes have a unit stride on one side
  * (row- or column-major with any leading dimension), so permuted and sliced operands are not
  * copied; anything else is copied once.
+ *
+ * <p>BLAS itself runs on one thread; a product is split across cores by {@link CoreParallel}, by
+ * rows of C for one matrix and by matrices for a batch. OpenBLAS's own threads, woken for every
+ * call, spent half of a small model's product time waiting for each other.
  */
 final class BlasGemm {
+
+    /**
+     * Products smaller than this many floating-point operations per range stay on one thread: below
+     * it, handing work to another core costs more than it saves.
+     */
+    private static final double SPLIT_FLOPS = 2e6;
+
+    static {
+        if (CoreParallel.parts() > 1) {
+            Nd4j.factory().blas().setMaxThreads(1);                            // we split across cores ourselves
+        }
+    }
 
     private BlasGemm() {
     }
@@ -57,32 +74,45 @@ final class BlasGemm {
         for (int i = 0; i < r - 2; i++) {
             batches *= (int) c.size(i);
         }
-        boolean isFloat = c.dataType() == DataType.FLOAT;
-        long[] index = new long[Math.max(0, r - 2)];
-        for (int batch = 0; batch < batches; batch++) {
-            long offA = opA.batchOffset(index);
-            long offB = opB.batchOffset(index);
-            long offC = opC.batchOffset(index);
-            if (isFloat) {
-                openblas_nolapack.cblas_sgemm(CblasRowMajor, opA.blasTrans(), opB.blasTrans(), m, n, k, (float) alpha,
-                        opA.floats().position(offA), opA.ld, opB.floats().position(offB), opB.ld, (float) beta,
-                        opC.floats().position(offC), opC.ld);
-            } else {
-                openblas_nolapack.cblas_dgemm(CblasRowMajor, opA.blasTrans(), opB.blasTrans(), m, n, k, alpha,
-                        opA.doubles().position(offA), opA.ld, opB.doubles().position(offB), opB.ld, beta,
-                        opC.doubles().position(offC), opC.ld);
-            }
-            next(index, c);
+        double flopsPerMatrix = 2.0 * m * n * k;
+        Product product = new Product(opA, opB, opC, c.shape(), n, k, alpha, beta);
+        if (batches > 1) {
+            int minBatches = (int) Math.max(1, Math.ceil(SPLIT_FLOPS / Math.max(1, flopsPerMatrix)));
+            CoreParallel.forRanges(batches, minBatches, (part, from, to) -> {
+                for (int batch = from; batch < to; batch++) {
+                    product.rows(batch, 0, m);
+                }
+            });
+        } else {
+            int minRows = (int) Math.max(1, Math.ceil(SPLIT_FLOPS / Math.max(1, flopsPerMatrix / Math.max(1, m))));
+            CoreParallel.forRanges(m, minRows, (part, from, to) -> product.rows(0, from, to));
         }
     }
 
-    /** Advances a row-major index over the leading axes of {@code c}. */
-    private static void next(long[] index, INDArray c) {
-        for (int i = index.length - 1; i >= 0; i--) {
-            if (++index[i] < c.size(i)) {
-                return;
+    /** The operands of one call, and how to run rows {@code [from, to)} of one matrix of C. */
+    private record Product(Operand a, Operand b, Operand c, long[] shape, int n, int k, double alpha, double beta) {
+
+        void rows(int batch, int from, int to) {
+            long[] index = new long[shape.length - 2];
+            long rest = batch;
+            for (int i = index.length - 1; i >= 0; i--) {
+                index[i] = rest % shape[i];
+                rest /= shape[i];
             }
-            index[i] = 0;
+            // rows of C (and of op(A)): whole rows of C, rows or columns of A as A is read
+            long offA = a.batchOffset(index) + (long) from * (a.transposed ? 1 : a.ld);
+            long offB = b.batchOffset(index);
+            long offC = c.batchOffset(index) + (long) from * c.ld;
+            int m = to - from;
+            if (c.array.dataType() == DataType.FLOAT) {
+                openblas_nolapack.cblas_sgemm(CblasRowMajor, a.blasTrans(), b.blasTrans(), m, n, k, (float) alpha,
+                        a.floats().position(offA), a.ld, b.floats().position(offB), b.ld, (float) beta,
+                        c.floats().position(offC), c.ld);
+            } else {
+                openblas_nolapack.cblas_dgemm(CblasRowMajor, a.blasTrans(), b.blasTrans(), m, n, k, alpha,
+                        a.doubles().position(offA), a.ld, b.doubles().position(offB), b.ld, beta,
+                        c.doubles().position(offC), c.ld);
+            }
         }
     }
 

@@ -45,6 +45,9 @@ public final class CausalAttentionOp {
         INDArray vv = v.value();
 
         INDArray scores = MatMul.product(qv, false, kv, true);                  // (B, H, T, T)
+        if (dropout == 0 && FloatMemory.isDenseFloat(scores)) {
+            return fused(q, k, v, scores, scale);
+        }
         scores.muli(scale).addi(causalMask(t, qv.dataType()));                 // mask broadcast over B, H
         INDArray att = Nd4j.createUninitialized(scores.dataType(), scores.shape());
         Nd4j.exec(new SoftMax(scores, att, 3));                                 // (B, H, T, T)
@@ -61,6 +64,27 @@ public final class CausalAttentionOp {
             // softmax backward: ds = a ⊙ (da − Σ_j da_j·a_j)
             INDArray rowDot = datt.mul(att).sum(true, 3);                       // (B, H, T, 1)
             INDArray ds = datt.subi(rowDot).muli(att).muli(scale);              // (B, H, T, T)
+            INDArray dq = q.requiresGrad() ? MatMul.product(ds, false, kv, false) : null;  // (B, H, T, D)
+            INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qv, false) : null;  // (B, H, T, D)
+            return new INDArray[] {dq, dk, dv};
+        }, q, k, v);
+    }
+
+    /** Float32 without dropout: the masked softmax and its gradient in one pass each ({@link CausalSoftmaxKernel}). */
+    private static Tensor fused(Tensor q, Tensor k, Tensor v, INDArray scores, double scale) {
+        INDArray qv = q.value();
+        INDArray kv = k.value();
+        INDArray vv = v.value();
+        CausalSoftmaxKernel.forward(scores, scale);
+        INDArray att = scores;                                                  // (B, H, T, T)
+        INDArray y = MatMul.product(att, false, vv, false);                     // (B, H, T, D)
+        return Tensor.fromOp("causalAttention", y, dy -> {
+            INDArray dv = v.requiresGrad() ? MatMul.product(att, true, dy, false) : null;  // (B, H, T, D)
+            INDArray ds = MatMul.product(dy, false, vv, true);                  // (B, H, T, T), dL/d att
+            if (!FloatMemory.isDenseFloat(ds)) {
+                ds = ds.dup('c');
+            }
+            CausalSoftmaxKernel.backward(att, ds, scale);                       // now dL/d scores
             INDArray dq = q.requiresGrad() ? MatMul.product(ds, false, kv, false) : null;  // (B, H, T, D)
             INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qv, false) : null;  // (B, H, T, D)
             return new INDArray[] {dq, dk, dv};

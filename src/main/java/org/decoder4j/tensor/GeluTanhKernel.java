@@ -18,6 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class GeluTanhKernel {
 
     private static final int BLOCK = 4096;
+    /** Blocks per range when the elements are split across cores. */
+    private static final int MIN_BLOCKS = 4;
     private static final float TWO_SQRT_2_OVER_PI = (float) (2 * Math.sqrt(2.0 / Math.PI));
     private static final float CUBIC = 0.044715f;
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
@@ -41,24 +43,26 @@ final class GeluTanhKernel {
         FloatBuffer ys = FloatMemory.of(y);
         FloatBuffer ss = FloatMemory.of(sigmoid);
         int n = (int) x.length();
-        float[] xb = new float[BLOCK];
-        float[] sb = new float[BLOCK];
-        for (int start = 0; start < n; start += BLOCK) {
-            int len = Math.min(BLOCK, n - start);
-            xs.get(start, xb, 0, len);
-            for (int i = 0; i < len; i++) {
-                float v = xb[i];
-                float u = SQRT_2_OVER_PI * v * (1f + CUBIC * v * v);
-                u = Math.max(-TANH_LIMIT, Math.min(TANH_LIMIT, u));
-                float z = u * u;
-                float p = ((((P5 * z + P4) * z + P3) * z + P2) * z + P1) * z + P0;
-                float q = ((Q3 * z + Q2) * z + Q1) * z + 1f;
-                sb[i] = 0.5f + 0.5f * (u * p / q);                              // σ(2u) = (1 + tanh u)/2
-                xb[i] = v * sb[i];
+        CoreParallel.forRanges(blocks(n), MIN_BLOCKS, (part, fromBlock, toBlock) -> {
+            float[] xb = new float[BLOCK];
+            float[] sb = new float[BLOCK];
+            for (int start = fromBlock * BLOCK; start < Math.min(n, toBlock * BLOCK); start += BLOCK) {
+                int len = Math.min(BLOCK, n - start);
+                xs.get(start, xb, 0, len);
+                for (int i = 0; i < len; i++) {
+                    float v = xb[i];
+                    float u = SQRT_2_OVER_PI * v * (1f + CUBIC * v * v);
+                    u = Math.max(-TANH_LIMIT, Math.min(TANH_LIMIT, u));
+                    float z = u * u;
+                    float p = ((((P5 * z + P4) * z + P3) * z + P2) * z + P1) * z + P0;
+                    float q = ((Q3 * z + Q2) * z + Q1) * z + 1f;
+                    sb[i] = 0.5f + 0.5f * (u * p / q);                          // σ(2u) = (1 + tanh u)/2
+                    xb[i] = v * sb[i];
+                }
+                ss.put(start, sb, 0, len);
+                ys.put(start, xb, 0, len);
             }
-            ss.put(start, sb, 0, len);
-            ys.put(start, xb, 0, len);
-        }
+        });
     }
 
     /** {@code dx = dy·(σ + x·σ·(1 − σ)·2√(2/π)·(1 + 3c·x²))}, a new array shaped like {@code x}. */
@@ -69,22 +73,28 @@ final class GeluTanhKernel {
         FloatBuffer gs = FloatMemory.of(dy);
         FloatBuffer dxs = FloatMemory.of(dx);
         int n = (int) x.length();
-        float[] xb = new float[BLOCK];
-        float[] sb = new float[BLOCK];
-        float[] gb = new float[BLOCK];
-        for (int start = 0; start < n; start += BLOCK) {
-            int len = Math.min(BLOCK, n - start);
-            xs.get(start, xb, 0, len);
-            ss.get(start, sb, 0, len);
-            gs.get(start, gb, 0, len);
-            for (int i = 0; i < len; i++) {
-                float v = xb[i];
-                float s = sb[i];
-                float slope = TWO_SQRT_2_OVER_PI * (1f + 3f * CUBIC * v * v);
-                gb[i] *= s + v * s * (1f - s) * slope;
+        CoreParallel.forRanges(blocks(n), MIN_BLOCKS, (part, fromBlock, toBlock) -> {
+            float[] xb = new float[BLOCK];
+            float[] sb = new float[BLOCK];
+            float[] gb = new float[BLOCK];
+            for (int start = fromBlock * BLOCK; start < Math.min(n, toBlock * BLOCK); start += BLOCK) {
+                int len = Math.min(BLOCK, n - start);
+                xs.get(start, xb, 0, len);
+                ss.get(start, sb, 0, len);
+                gs.get(start, gb, 0, len);
+                for (int i = 0; i < len; i++) {
+                    float v = xb[i];
+                    float s = sb[i];
+                    float slope = TWO_SQRT_2_OVER_PI * (1f + 3f * CUBIC * v * v);
+                    gb[i] *= s + v * s * (1f - s) * slope;
+                }
+                dxs.put(start, gb, 0, len);
             }
-            dxs.put(start, gb, 0, len);
-        }
+        });
         return dx;
+    }
+
+    private static int blocks(int n) {
+        return (n + BLOCK - 1) / BLOCK;
     }
 }

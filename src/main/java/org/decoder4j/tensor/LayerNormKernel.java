@@ -12,6 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class LayerNormKernel {
 
+    /** Rows per range when the rows are split across cores. */
+    private static final int MIN_ROWS = 64;
+
     /** x̂ {@code [N, C]}, kept for the backward pass. */
     final INDArray normalized;
     /** 1/√(σ² + ε) per row {@code [N]}. */
@@ -44,31 +47,33 @@ final class LayerNormKernel {
         FloatBuffer ys = FloatMemory.of(y);
         FloatBuffer hs = FloatMemory.of(normalized);
         float[] reciprocalStd = new float[n];
-        float[] row = new float[c];
-        float[] out = new float[c];
-        for (int r = 0; r < n; r++) {
-            int base = r * c;
-            xs.get(base, row);
-            double sum = 0;
-            for (int j = 0; j < c; j++) {
-                sum += row[j];
+        CoreParallel.forRanges(n, MIN_ROWS, (part, from, to) -> {
+            float[] row = new float[c];
+            float[] out = new float[c];
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                xs.get(base, row);
+                double sum = 0;
+                for (int j = 0; j < c; j++) {
+                    sum += row[j];
+                }
+                double mean = sum / c;
+                double squares = 0;
+                for (int j = 0; j < c; j++) {
+                    double d = row[j] - mean;
+                    squares += d * d;
+                }
+                float rstd = (float) (1.0 / Math.sqrt(squares / c + epsilon));
+                float m = (float) mean;
+                reciprocalStd[r] = rstd;
+                for (int j = 0; j < c; j++) {
+                    row[j] = (row[j] - m) * rstd;                                // x̂
+                    out[j] = row[j] * gain[j] + bias[j];
+                }
+                hs.put(base, row);
+                ys.put(base, out);
             }
-            double mean = sum / c;
-            double squares = 0;
-            for (int j = 0; j < c; j++) {
-                double d = row[j] - mean;
-                squares += d * d;
-            }
-            float rstd = (float) (1.0 / Math.sqrt(squares / c + epsilon));
-            float m = (float) mean;
-            reciprocalStd[r] = rstd;
-            for (int j = 0; j < c; j++) {
-                row[j] = (row[j] - m) * rstd;                                    // x̂
-                out[j] = row[j] * gain[j] + bias[j];
-            }
-            hs.put(base, row);
-            ys.put(base, out);
-        }
+        });
         return new LayerNormKernel(normalized, reciprocalStd, gain);
     }
 
@@ -84,46 +89,57 @@ final class LayerNormKernel {
         FloatBuffer hs = FloatMemory.of(normalized);
         INDArray dx = wantX ? Nd4j.createUninitialized(DataType.FLOAT, rows, c) : null;
         FloatBuffer dxs = wantX ? FloatMemory.of(dx) : null;
-        double[] gainSums = new double[c];
-        double[] biasSums = new double[c];
-        float[] g = new float[c];
-        float[] h = new float[c];
-        float[] dh = new float[c];
-        for (int r = 0; r < rows; r++) {
-            int base = r * c;
-            dys.get(base, g);
-            hs.get(base, h);
-            for (int j = 0; j < c; j++) {
-                gainSums[j] += g[j] * h[j];
-                biasSums[j] += g[j];
+        int parts = CoreParallel.parts();
+        double[][] gainSums = new double[parts][c];                            // per range, added in order
+        double[][] biasSums = new double[parts][c];
+        CoreParallel.forRanges(rows, MIN_ROWS, (part, from, to) -> {
+            double[] gainSum = gainSums[part];
+            double[] biasSum = biasSums[part];
+            float[] g = new float[c];
+            float[] h = new float[c];
+            float[] dh = new float[c];
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                dys.get(base, g);
+                hs.get(base, h);
+                for (int j = 0; j < c; j++) {
+                    gainSum[j] += g[j] * h[j];
+                    biasSum[j] += g[j];
+                }
+                if (!wantX) {
+                    continue;
+                }
+                double sumDh = 0;
+                double sumDhH = 0;
+                for (int j = 0; j < c; j++) {
+                    dh[j] = g[j] * gain[j];
+                    sumDh += dh[j];
+                    sumDhH += dh[j] * h[j];
+                }
+                float meanDh = (float) (sumDh / c);
+                float meanDhH = (float) (sumDhH / c);
+                float rstd = reciprocalStd[r];
+                for (int j = 0; j < c; j++) {
+                    dh[j] = rstd * (dh[j] - meanDh - h[j] * meanDhH);
+                }
+                dxs.put(base, dh);
             }
-            if (!wantX) {
-                continue;
-            }
-            double sumDh = 0;
-            double sumDhH = 0;
-            for (int j = 0; j < c; j++) {
-                dh[j] = g[j] * gain[j];
-                sumDh += dh[j];
-                sumDhH += dh[j] * h[j];
-            }
-            float meanDh = (float) (sumDh / c);
-            float meanDhH = (float) (sumDhH / c);
-            float rstd = reciprocalStd[r];
-            for (int j = 0; j < c; j++) {
-                dh[j] = rstd * (dh[j] - meanDh - h[j] * meanDhH);
-            }
-            dxs.put(base, dh);
-        }
+        });
         return new INDArray[] {dx, wantGain ? vector(gainSums) : null, wantBias ? vector(biasSums) : null};
     }
 
-    private static INDArray vector(double[] sums) {
-        float[] values = new float[sums.length];
-        for (int j = 0; j < sums.length; j++) {
-            values[j] = (float) sums[j];
+    /** The column sums of all ranges, added in range order, as a float32 vector. */
+    private static INDArray vector(double[][] partSums) {
+        int c = partSums[0].length;
+        float[] values = new float[c];
+        for (int j = 0; j < c; j++) {
+            double total = 0;
+            for (double[] sums : partSums) {
+                total += sums[j];
+            }
+            values[j] = (float) total;
         }
-        INDArray v = Nd4j.createUninitialized(DataType.FLOAT, sums.length);
+        INDArray v = Nd4j.createUninitialized(DataType.FLOAT, c);
         FloatMemory.of(v).put(0, values);
         return v;
     }

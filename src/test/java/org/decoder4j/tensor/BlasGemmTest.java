@@ -2,6 +2,7 @@ package org.decoder4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,6 +28,31 @@ class BlasGemmTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void productsLargeEnoughToSplitAcrossCoresMatchNd4j() {
+        Nd4j.getRandom().setSeed(6);
+        for (boolean transA : new boolean[] {false, true}) {
+            for (int layout = 0; layout < 3; layout++) {
+                INDArray a = operand(DataType.FLOAT, transA ? 96 : 301, transA ? 301 : 96, layout);
+                INDArray b = operand(DataType.FLOAT, 96, 130, layout);
+                INDArray c = MatMul.exact(a, transA, b, false);                 // 7.5 MFLOP: split by rows
+                INDArray expected = (transA ? a.transpose() : a).castTo(DataType.DOUBLE).mmul(b.castTo(DataType.DOUBLE));
+                double error = c.castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue();
+                assertTrue(error < 1e-4, "transA " + transA + " layout " + layout + ": " + error);
+            }
+        }
+        // a batch of 6 products of 1.3 MFLOP each, split by matrices; C column-major per matrix
+        INDArray a = Nd4j.rand(DataType.DOUBLE, 6, 40, 90);
+        INDArray b = Nd4j.rand(DataType.DOUBLE, 6, 180, 90);
+        INDArray c = Nd4j.zeros(DataType.DOUBLE, 6, 180, 40).permute(0, 2, 1);
+        BlasGemm.multiply(a, false, b, true, c, 1.0, 0.0);
+        for (int i = 0; i < 6; i++) {
+            INDArray expected = a.get(NDArrayIndex.point(i)).mmul(b.get(NDArrayIndex.point(i)).transpose());
+            double error = c.get(NDArrayIndex.point(i)).sub(expected).amaxNumber().doubleValue();
+            assertTrue(error < 1e-12, "matrix " + i + ": " + error);
         }
     }
 
