@@ -1,17 +1,21 @@
 package org.decoder4j.optim;
 
 import java.nio.FloatBuffer;
+import org.decoder4j.tensor.CoreParallel;
 import org.decoder4j.tensor.FloatMemory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One Adam/AdamW update of dense float32 parameters in a single pass over parameters, gradients
  * and both moments, in blocks copied to the heap: what {@link Adam} otherwise does in about ten
- * native calls over the whole model. Same arithmetic, in float32, in the same order.
+ * native calls over the whole model. Same arithmetic, in float32, in the same order; blocks are split
+ * across cores.
  */
 final class AdamKernel {
 
     private static final int BLOCK = 4096;
+    /** Blocks per range when the parameters are split across cores. */
+    private static final int MIN_BLOCKS = 8;
 
     private AdamKernel() {
     }
@@ -47,28 +51,30 @@ final class AdamKernel {
         float b2Sqrt = (float) bias2Sqrt;
         float epsilon = (float) eps;
         float stepSize = (float) (lr / bias1);
-        float[] wb = new float[BLOCK];
-        float[] gb = new float[BLOCK];
-        float[] mb = new float[BLOCK];
-        float[] vb = new float[BLOCK];
         int n = (int) w.length();
-        for (int start = 0; start < n; start += BLOCK) {
-            int len = Math.min(BLOCK, n - start);
-            ws.get(start, wb, 0, len);
-            gs.get(start, gb, 0, len);
-            ms.get(start, mb, 0, len);
-            vs.get(start, vb, 0, len);
-            for (int i = 0; i < len; i++) {
-                float p = wb[i] * keep;                                          // p ← p·(1 − lr·λ)
-                float grad = p * coupled + gb[i];                                // g ← g + λ·p
-                mb[i] = mb[i] * b1 + grad * oneMinusB1;                          // m ← β₁m + (1−β₁)g
-                vb[i] = vb[i] * b2 + grad * grad * oneMinusB2;                   // v ← β₂v + (1−β₂)g²
-                float denom = (float) Math.sqrt(vb[i]) / b2Sqrt + epsilon;
-                wb[i] = p - mb[i] / denom * stepSize;                            // p ← p − lr/(1−β₁ᵗ)·m/denom
+        CoreParallel.forRanges((n + BLOCK - 1) / BLOCK, MIN_BLOCKS, (part, fromBlock, toBlock) -> {
+            float[] wb = new float[BLOCK];
+            float[] gb = new float[BLOCK];
+            float[] mb = new float[BLOCK];
+            float[] vb = new float[BLOCK];
+            for (int start = fromBlock * BLOCK; start < Math.min(n, toBlock * BLOCK); start += BLOCK) {
+                int len = Math.min(BLOCK, n - start);
+                ws.get(start, wb, 0, len);
+                gs.get(start, gb, 0, len);
+                ms.get(start, mb, 0, len);
+                vs.get(start, vb, 0, len);
+                for (int i = 0; i < len; i++) {
+                    float p = wb[i] * keep;                                      // p ← p·(1 − lr·λ)
+                    float grad = p * coupled + gb[i];                            // g ← g + λ·p
+                    mb[i] = mb[i] * b1 + grad * oneMinusB1;                      // m ← β₁m + (1−β₁)g
+                    vb[i] = vb[i] * b2 + grad * grad * oneMinusB2;               // v ← β₂v + (1−β₂)g²
+                    float denom = (float) Math.sqrt(vb[i]) / b2Sqrt + epsilon;
+                    wb[i] = p - mb[i] / denom * stepSize;                        // p ← p − lr/(1−β₁ᵗ)·m/denom
+                }
+                ws.put(start, wb, 0, len);
+                ms.put(start, mb, 0, len);
+                vs.put(start, vb, 0, len);
             }
-            ws.put(start, wb, 0, len);
-            ms.put(start, mb, 0, len);
-            vs.put(start, vb, 0, len);
-        }
+        });
     }
 }

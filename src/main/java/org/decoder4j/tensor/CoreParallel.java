@@ -18,11 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  * CoreParallel.forRanges(rows, 64, (part, from, to) -> normaliseRows(from, to));
  * }</pre>
  */
-final class CoreParallel {
+public final class CoreParallel {
 
     /** One range of a split loop: the range's number (0 up to {@link #parts()}) and its indices. */
     @FunctionalInterface
-    interface RangeTask {
+    public interface RangeTask {
         void run(int part, int from, int to);
     }
 
@@ -42,7 +42,7 @@ final class CoreParallel {
     }
 
     /** How many ranges a large loop is split into. */
-    static int parts() {
+    public static int parts() {
         return PARTS;
     }
 
@@ -50,7 +50,7 @@ final class CoreParallel {
      * Runs {@code task} over {@code [0, n)} in up to {@link #parts()} contiguous ranges of at least
      * {@code minPerRange} indices each; returns when all are done, rethrowing the first failure.
      */
-    static void forRanges(int n, int minPerRange, RangeTask task) {
+    public static void forRanges(int n, int minPerRange, RangeTask task) {
         int parts = (int) Math.min(PARTS, Math.max(1, n / Math.max(1, (long) minPerRange)));
         if (parts <= 1 || Thread.currentThread() instanceof Worker || !BUSY.compareAndSet(false, true)) {
             task.run(0, 0, n);

@@ -27,14 +27,14 @@ class AdamKernelTest {
     private static double worstRelativeError(OptimizerSettings settings) {
         Nd4j.getRandom().setSeed(21);
         // small weights, as in a model, so that float32 rounding of the parameters stays far below
-        // the distance the updates move them; more than one of the kernel's blocks
-        INDArray start = Nd4j.randn(DataType.DOUBLE, 5000).muli(0.02).castTo(DataType.FLOAT).castTo(DataType.DOUBLE);
+        // the distance the updates move them; ten of the kernel's blocks, split across cores
+        INDArray start = Nd4j.randn(DataType.DOUBLE, 40_000).muli(0.02).castTo(DataType.FLOAT).castTo(DataType.DOUBLE);
         Tensor single = Tensor.parameter(start.castTo(DataType.FLOAT));
         Tensor reference = Tensor.parameter(start.dup());
         Optimizer singleOpt = settings.create(List.of(single));
         Optimizer referenceOpt = settings.create(List.of(reference));
         for (int step = 0; step < 10; step++) {
-            INDArray grad = Nd4j.randn(DataType.DOUBLE, 5000).muli(step + 1);
+            INDArray grad = Nd4j.randn(DataType.DOUBLE, 40_000).muli(step + 1);
             singleOpt.zeroGrad();
             referenceOpt.zeroGrad();
             single.mul(Tensor.constant(grad.castTo(DataType.FLOAT))).sum().backward();

@@ -108,10 +108,10 @@ class GradClipParityTest {
 
     @Test
     void float32NormOverSeveralBlocksAndTensors() {
-        Tensor a = Tensor.parameter(Nd4j.zeros(DataType.FLOAT, 10_000));
-        INDArray ga = Nd4j.zeros(DataType.FLOAT, 10_000);
+        Tensor a = Tensor.parameter(Nd4j.zeros(DataType.FLOAT, 200_000));       // split across cores
+        INDArray ga = Nd4j.zeros(DataType.FLOAT, 200_000);
         ga.putScalar(0, 3f);
-        ga.putScalar(9_999, -4f);                                               // in the third block
+        ga.putScalar(199_999, -4f);                                             // in the last range
         a.backward(ga);
         Tensor b = Tensor.parameter(Nd4j.zeros(DataType.FLOAT, 2));
         b.backward(Nd4j.createFromArray(12f, 0f));
