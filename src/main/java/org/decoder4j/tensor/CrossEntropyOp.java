@@ -14,7 +14,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>The target log-probabilities are gathered from the flattened {@code [N·V]} array and the
  * gradient {@code softmax − onehot} is formed with one scatter, so no {@code [N, V]} one-hot is
- * ever built (that matters at GPT-2's 50,257-token vocabulary).
+ * ever built (that matters at GPT-2's 50,257-token vocabulary). Dense float32 logits go through
+ * {@link CrossEntropyKernel}, one pass per row each way.
  */
 public final class CrossEntropyOp {
 
@@ -57,6 +58,14 @@ public final class CrossEntropyOp {
         }
         DataType type = logits.dataType();
         INDArray x = logits.value();
+        if (FloatMemory.isDenseFloat(x)) {
+            double[] lossSum = new double[1];
+            CrossEntropyKernel kernel = CrossEntropyKernel.forward(x, ids, ignoreIndex, lossSum);
+            long count = counted;
+            INDArray loss = Nd4j.scalar(type, count == 0 ? Double.NaN : lossSum[0] / count);
+            return Tensor.fromOp("crossEntropy", loss, g -> new INDArray[] {kernel.backward(g.getDouble(0) / count)},
+                    logits);
+        }
         INDArray logp = Nd4j.exec(new LogSoftMax(x, 1))[0];                     // (N, V)
         INDArray index = Nd4j.createFromArray(flat);
         INDArray w = Nd4j.createFromArray(weight).castTo(type);                 // (N)

@@ -42,6 +42,17 @@ class FusedKernelTest {
         assertTrue(error < TOLERANCE, "causal attention float32 vs float64: " + error);
     }
 
+    @Test
+    void crossEntropyMatchesTheComposedForm() {
+        long[] targets = new long[300];                                         // 300 rows: split
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = i % 7 == 3 ? -100 : (i * 31L) % 65;                    // some ignored
+        }
+        INDArray ids = Nd4j.createFromArray(targets);
+        double error = worstRelativeError(in -> CrossEntropyOp.apply(in[0], ids, -100), new long[] {300, 65});
+        assertTrue(error < TOLERANCE, "cross-entropy float32 vs float64: " + error);
+    }
+
     /**
      * Runs the function on float32 and float64 copies of the same random inputs, backpropagates the
      * same random weighting of the output, and returns the largest error of output and gradients,
