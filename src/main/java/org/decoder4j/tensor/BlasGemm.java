@@ -34,7 +34,7 @@ final class BlasGemm {
     private static final double SPLIT_FLOPS = 2e6;
 
     static {
-        if (CoreParallel.parts() > 1) {
+        if (CoreParallel.parts() > 1 && FloatMemory.isHostMemory()) {
             Nd4j.factory().blas().setMaxThreads(1);                            // we split across cores ourselves
         }
     }
@@ -42,9 +42,9 @@ final class BlasGemm {
     private BlasGemm() {
     }
 
-    /** Whether {@link #multiply} handles this element type. */
+    /** Whether {@link #multiply} handles this element type (on ND4J's CPU backend only). */
     static boolean supports(DataType type) {
-        return type == DataType.FLOAT || type == DataType.DOUBLE;
+        return (type == DataType.FLOAT || type == DataType.DOUBLE) && FloatMemory.isHostMemory();
     }
 
     /**

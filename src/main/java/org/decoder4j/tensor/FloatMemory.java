@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The memory of a contiguous float32 array as a {@link FloatBuffer}, for the fused kernels that
@@ -16,12 +17,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FloatMemory {
 
+    /** Arrays live in host memory only on ND4J's CPU backend; elsewhere the fused kernels stay off. */
+    private static final boolean HOST_MEMORY =
+            Nd4j.getBackend().getClass().getName().startsWith("org.nd4j.linalg.cpu.");
+
     private FloatMemory() {
     }
 
-    /** Whether {@link #of} can expose this array without a copy. */
+    /** Whether ND4J runs on its CPU backend, where arrays are plain host memory. */
+    static boolean isHostMemory() {
+        return HOST_MEMORY;
+    }
+
+    /** Whether {@link #of} can expose this array without a copy (dense float32 on the CPU backend). */
     public static boolean isDenseFloat(INDArray x) {
-        if (x.dataType() != DataType.FLOAT) {
+        if (x.dataType() != DataType.FLOAT || !HOST_MEMORY) {
             return false;
         }
         // C-order strides, ignoring axes of size 1 (ND4J labels some dense vector views 'f')
