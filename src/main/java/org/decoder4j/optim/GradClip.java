@@ -140,7 +140,7 @@ public final class GradClip {
     private static double sumOfSquares(INDArray g) {
         FloatBuffer values = FloatMemory.of(g);
         int n = (int) g.length();
-        double[] partSums = new double[CoreParallel.parts()];
+        double[] partSums = new double[CoreParallel.maxRanges()];
         CoreParallel.forRanges(n, 1 << 16, (part, from, to) -> {
             float[] block = new float[4096];
             double s0 = 0;

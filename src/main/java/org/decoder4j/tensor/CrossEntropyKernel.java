@@ -36,7 +36,7 @@ final class CrossEntropyKernel {
         INDArray probabilities = Nd4j.createUninitialized(DataType.FLOAT, n, vocab);
         FloatBuffer xs = FloatMemory.of(logits);
         FloatBuffer ps = FloatMemory.of(probabilities);
-        double[] partLoss = new double[CoreParallel.parts()];
+        double[] partLoss = new double[CoreParallel.maxRanges()];
         CoreParallel.forRanges(n, MIN_ROWS, (part, from, to) -> {
             float[] row = new float[vocab];
             double loss = 0;

@@ -89,7 +89,7 @@ final class LayerNormKernel {
         FloatBuffer hs = FloatMemory.of(normalized);
         INDArray dx = wantX ? Nd4j.createUninitialized(DataType.FLOAT, rows, c) : null;
         FloatBuffer dxs = wantX ? FloatMemory.of(dx) : null;
-        int parts = CoreParallel.parts();
+        int parts = CoreParallel.maxRanges();
         double[][] gainSums = new double[parts][c];                            // per range, added in order
         double[][] biasSums = new double[parts][c];
         CoreParallel.forRanges(rows, MIN_ROWS, (part, from, to) -> {

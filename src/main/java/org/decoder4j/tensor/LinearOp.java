@@ -1,11 +1,15 @@
 package org.decoder4j.tensor;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The affine map of a linear layer, {@code y = x·Wᵀ + b}, as one autograd node: one matrix product
- * and an in-place bias add forward, two products and a column sum backward.
+ * and an in-place bias add forward (float32: one BLAS call onto rows preset to b), two products and
+ * a column sum backward.
  */
 public final class LinearOp {
 
@@ -29,9 +33,17 @@ public final class LinearOp {
         long rows = x.value().length() / in;
         INDArray x2 = x.value().reshape('c', rows, in);                         // (N, in)
         INDArray w = weight.value();
-        INDArray y = MatMul.product(x2, false, w, true);                        // (N, out)
-        if (bias != null) {
-            y.addiRowVector(bias.value());
+        INDArray y;
+        if (bias != null && Autocast.current() == null && BlasGemm.supports(w.dataType())
+                && FloatMemory.isDenseFloat(bias.value()) && FloatMemory.isDenseFloat(w)
+                && x2.dataType() == DataType.FLOAT) {
+            y = biasRows(bias.value(), (int) rows);                             // (N, out), each row b
+            BlasGemm.multiply(x2, false, w, true, y, 1.0, 1.0);                 // y = x·Wᵀ + b in one call
+        } else {
+            y = MatMul.product(x2, false, w, true);                             // (N, out)
+            if (bias != null) {
+                y.addiRowVector(bias.value());
+            }
         }
         long[] outShape = shape.clone();
         outShape[outShape.length - 1] = out;
@@ -45,5 +57,18 @@ public final class LinearOp {
             INDArray db = bias != null && bias.requiresGrad() ? RowColumnSums.columnSums(dy2) : null;  // (out)
             return bias == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db};
         }, inputs);
+    }
+
+    /** A new {@code [rows, out]} float32 array whose every row is {@code bias}. */
+    private static INDArray biasRows(INDArray bias, int rows) {
+        int out = (int) bias.length();
+        float[] row = new float[out];
+        FloatMemory.of(bias).get(0, row);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, rows, out);
+        FloatBuffer ys = FloatMemory.of(y);
+        for (int r = 0; r < rows; r++) {
+            ys.put(r * out, row);
+        }
+        return y;
     }
 }

@@ -53,6 +53,20 @@ class FusedKernelTest {
         assertTrue(error < TOLERANCE, "cross-entropy float32 vs float64: " + error);
     }
 
+    @Test
+    void embeddingMatchesTheNativeGatherAndScatter() {
+        INDArray ids = Nd4j.createFromArray(new long[][] {{3, 0, 3, 9}, {9, 9, 1, 3}});  // repeated ids add up
+        double error = worstRelativeError(in -> EmbeddingOp.apply(in[0], ids), new long[] {10, 6});
+        assertTrue(error < TOLERANCE, "embedding float32 vs float64: " + error);
+    }
+
+    @Test
+    void linearWithBiasMatchesTheComposedForm() {
+        double error = worstRelativeError(in -> LinearOp.apply(in[0], in[1], in[2]),
+                new long[] {3, 40, 24}, new long[] {36, 24}, new long[] {36});
+        assertTrue(error < TOLERANCE, "linear float32 vs float64: " + error);
+    }
+
     /**
      * Runs the function on float32 and float64 copies of the same random inputs, backpropagates the
      * same random weighting of the output, and returns the largest error of output and gradients,
