@@ -104,6 +104,17 @@ final class BlasGemm {
             long offB = b.batchOffset(index);
             long offC = c.batchOffset(index) + (long) from * c.ld;
             int m = to - from;
+            if (m == 1) {
+                // one row of C: Cᵀ = op(B)ᵀ·(row of op(A)) as a matrix-vector product; gemm would
+                // pack all of B for a single row (that made cached generation slower than none)
+                rowTimesMatrix(offA, offB, offC);
+                return;
+            }
+            if (n == 1) {
+                // one column of C: op(A)·(column of op(B))
+                matrixTimesColumn(offA, offB, offC, m);
+                return;
+            }
             if (c.array.dataType() == DataType.FLOAT) {
                 openblas_nolapack.cblas_sgemm(CblasRowMajor, a.blasTrans(), b.blasTrans(), m, n, k, (float) alpha,
                         a.floats().position(offA), a.ld, b.floats().position(offB), b.ld, (float) beta,
@@ -112,6 +123,38 @@ final class BlasGemm {
                 openblas_nolapack.cblas_dgemm(CblasRowMajor, a.blasTrans(), b.blasTrans(), m, n, k, alpha,
                         a.doubles().position(offA), a.ld, b.doubles().position(offB), b.ld, beta,
                         c.doubles().position(offC), c.ld);
+            }
+        }
+
+        /** {@code c[0, :] = alpha·op(a)[0, :]·op(b) + beta·c[0, :]}. */
+        private void rowTimesMatrix(long offA, long offB, long offC) {
+            // op(B) is k×n; stored row-major as B (k×n, read transposed) or Bᵀ (n×k, read as is)
+            int trans = b.transposed ? CblasNoTrans : CblasTrans;
+            int rows = b.transposed ? n : k;
+            int cols = b.transposed ? k : n;
+            int incX = a.transposed ? a.ld : 1;                                 // a row of op(A)
+            gemv(trans, rows, cols, b, offB, a, offA, incX, offC, 1);
+        }
+
+        /** {@code c[:, 0] = alpha·op(a)·op(b)[:, 0] + beta·c[:, 0]}. */
+        private void matrixTimesColumn(long offA, long offB, long offC, int m) {
+            int trans = a.transposed ? CblasTrans : CblasNoTrans;
+            int rows = a.transposed ? k : m;
+            int cols = a.transposed ? m : k;
+            int incX = b.transposed ? 1 : b.ld;                                 // a column of op(B)
+            gemv(trans, rows, cols, a, offA, b, offB, incX, offC, c.ld);
+        }
+
+        private void gemv(int trans, int rows, int cols, Operand matrix, long offMatrix, Operand vector,
+                          long offVector, int incX, long offC, int incY) {
+            if (c.array.dataType() == DataType.FLOAT) {
+                openblas_nolapack.cblas_sgemv(CblasRowMajor, trans, rows, cols, (float) alpha,
+                        matrix.floats().position(offMatrix), matrix.ld, vector.floats().position(offVector), incX,
+                        (float) beta, c.floats().position(offC), incY);
+            } else {
+                openblas_nolapack.cblas_dgemv(CblasRowMajor, trans, rows, cols, alpha,
+                        matrix.doubles().position(offMatrix), matrix.ld, vector.doubles().position(offVector), incX,
+                        beta, c.doubles().position(offC), incY);
             }
         }
     }

@@ -16,15 +16,21 @@ class BlasGemmTest {
     @Test
     void everyTransposeAndLayoutMatchesTheDefinition() {
         Nd4j.getRandom().setSeed(3);
-        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            for (boolean transA : new boolean[] {false, true}) {
-                for (boolean transB : new boolean[] {false, true}) {
-                    for (int layout = 0; layout < 3; layout++) {
-                        INDArray a = operand(type, transA ? 4 : 3, transA ? 3 : 4, layout);
-                        INDArray b = operand(type, transB ? 5 : 4, transB ? 4 : 5, layout);
-                        INDArray c = MatMul.exact(a, transA, b, transB);
-                        assertArrayEquals(new long[] {3, 5}, c.shape());
-                        assertClose(reference(a, transA, b, transB), c, type);
+        // M×K by K×N, including a single row (matrix-vector) and a single column
+        for (int[] mkn : new int[][] {{3, 4, 5}, {1, 4, 5}, {3, 4, 1}, {1, 4, 1}}) {
+            int m = mkn[0];
+            int k = mkn[1];
+            int n = mkn[2];
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                for (boolean transA : new boolean[] {false, true}) {
+                    for (boolean transB : new boolean[] {false, true}) {
+                        for (int layout = 0; layout < 3; layout++) {
+                            INDArray a = operand(type, transA ? k : m, transA ? m : k, layout);
+                            INDArray b = operand(type, transB ? n : k, transB ? k : n, layout);
+                            INDArray c = MatMul.exact(a, transA, b, transB);
+                            assertArrayEquals(new long[] {m, n}, c.shape());
+                            assertClose(reference(a, transA, b, transB), c, type);
+                        }
                     }
                 }
             }
