@@ -60,6 +60,10 @@ final class BlasGemm {
         Operand opA = Operand.of(a, transA);
         Operand opB = Operand.of(b, transB);
         Operand opC = Operand.of(c, false);
+        if (opC.array != c) {
+            throw new IllegalArgumentException("the product's output must be row- or column-major in its"
+                    + " last two axes, got " + c.shapeInfoToString());
+        }
         if (opC.transposed) {
             // C column-major: compute Cᵀ = op(B)ᵀ·op(A)ᵀ into it, row-major
             Operand swappedA = opB.flip();

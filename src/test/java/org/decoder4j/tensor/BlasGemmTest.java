@@ -2,6 +2,7 @@ package org.decoder4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,17 @@ class BlasGemmTest {
         INDArray expected = reference(a, false, b, false).muli(2).addi(c.mul(0.5));
         BlasGemm.multiply(a, false, b, false, c, 2.0, 0.5);
         assertClose(expected, c, DataType.DOUBLE);
+    }
+
+    @Test
+    void refusesAnOutputItCannotWriteInPlace() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 3, 4);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 4, 5);
+        // every other row and column: no unit stride on either axis
+        INDArray c = Nd4j.zeros(DataType.FLOAT, 6, 10).get(NDArrayIndex.interval(0, 2, 6), NDArrayIndex.interval(0, 2, 10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BlasGemm.multiply(a, false, b, false, c, 1.0, 0.0));
+        assertTrue(e.getMessage().contains("row- or column-major"), e.getMessage());
     }
 
     /** layout 0: row-major; 1: column-major (a transposed view); 2: a strided slice of a wider matrix. */
