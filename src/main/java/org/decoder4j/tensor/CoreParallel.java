@@ -84,7 +84,7 @@ public final class CoreParallel {
         try {
             int helpers = Math.min(WORKERS.length, ranges - 1);
             for (int w = 0; w < helpers; w++) {
-                WORKERS[w].start(drain);
+                WORKERS[w].hand(drain);
             }
             Throwable failure = null;
             try {
@@ -126,7 +126,7 @@ public final class CoreParallel {
             start();
         }
 
-        void start(Runnable range) {
+        void hand(Runnable range) {
             failure = null;
             done = false;
             task = range;
