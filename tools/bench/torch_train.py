@@ -14,8 +14,10 @@ whole validation split (consecutive non-overlapping windows of the context lengt
 """
 
 import argparse
+import contextlib
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -55,6 +57,8 @@ def parse_args(argv=None):
     ap.add_argument("--eval-iters", type=int, default=20)
     ap.add_argument("--no-eval", action="store_true", help="skip all evaluation (timing only)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+                    help="bf16: forward and loss inside torch.autocast('cpu', dtype=torch.bfloat16)")
     ap.add_argument("--seed", type=int, default=1337)
     ap.add_argument("--log-interval", type=int, default=1)
     return ap.parse_args(argv)
@@ -142,6 +146,11 @@ def main(argv=None):
     sys.stdout.flush()
 
     splits = {"train": train, "val": val}
+    if a.precision == "bf16":
+        def autocast():
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+    else:
+        autocast = contextlib.nullcontext
     step_ms = []
     for it in range(a.steps):
         if not a.no_eval and a.eval_interval > 0 and it % a.eval_interval == 0:
@@ -152,7 +161,8 @@ def main(argv=None):
         for group in opt.param_groups:
             group["lr"] = lr
         x, y = random_batch(train, a.batch, a.context)
-        _, loss = model(x, y)
+        with autocast():
+            _, loss = model(x, y)
         loss.backward()
         if a.clip > 0:
             torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
@@ -167,7 +177,8 @@ def main(argv=None):
 
     med = statistics.median(step_ms)
     print(f"median step {med:.1f} ms, mean {statistics.mean(step_ms):.1f} ms over {len(step_ms)} steps; "
-          f"{a.batch * a.context / (med / 1000.0):.0f} tokens/s (at the median)")
+          f"{a.batch * a.context / (med / 1000.0):.0f} tokens/s (at the median); "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; precision {a.precision}")
     if not a.no_eval:
         est = estimate(model, splits, a)
         print(f"step {a.steps}: estimate ({a.eval_iters} batches) train {est['train']:.4f}, "
