@@ -4,8 +4,6 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,17 +55,17 @@ final class BlasGemm {
      */
     static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
         int r = a.rank();
-        Operand opA = Operand.of(a, transA);
-        Operand opB = Operand.of(b, transB);
-        Operand opC = Operand.of(c, false);
+        MatrixOperand opA = MatrixOperand.of(a, transA);
+        MatrixOperand opB = MatrixOperand.of(b, transB);
+        MatrixOperand opC = MatrixOperand.of(c, false);
         if (opC.array != c) {
             throw new IllegalArgumentException("the product's output must be row- or column-major in its"
                     + " last two axes, got " + c.shapeInfoToString());
         }
         if (opC.transposed) {
             // C column-major: compute Cᵀ = op(B)ᵀ·op(A)ᵀ into it, row-major
-            Operand swappedA = opB.flip();
-            Operand swappedB = opA.flip();
+            MatrixOperand swappedA = opB.flip();
+            MatrixOperand swappedB = opA.flip();
             opA = swappedA;
             opB = swappedB;
         }
@@ -94,7 +92,7 @@ final class BlasGemm {
     }
 
     /** The operands of one call, and how to run rows {@code [from, to)} of one matrix of C. */
-    private record Product(Operand a, Operand b, Operand c, long[] shape, int n, int k, double alpha, double beta) {
+    private record Product(MatrixOperand a, MatrixOperand b, MatrixOperand c, long[] shape, int n, int k, double alpha, double beta) {
 
         void rows(int batch, int from, int to) {
             long[] index = new long[shape.length - 2];
@@ -149,7 +147,7 @@ final class BlasGemm {
             gemv(trans, rows, cols, a, offA, b, offB, incX, offC, c.ld);
         }
 
-        private void gemv(int trans, int rows, int cols, Operand matrix, long offMatrix, Operand vector,
+        private void gemv(int trans, int rows, int cols, MatrixOperand matrix, long offMatrix, MatrixOperand vector,
                           long offVector, int incX, long offC, int incY) {
             if (c.array.dataType() == DataType.FLOAT) {
                 openblas_nolapack.cblas_sgemv(CblasRowMajor, trans, rows, cols, (float) alpha,
@@ -160,63 +158,6 @@ final class BlasGemm {
                         matrix.doubles().position(offMatrix), matrix.ld, vector.doubles().position(offVector), incX,
                         beta, c.doubles().position(offC), incY);
             }
-        }
-    }
-
-    /**
-     * One operand as BLAS sees it: its memory, whether it is read transposed, and its leading
-     * dimension. An array whose last two axes are neither row- nor column-major is copied.
-     */
-    private static final class Operand {
-        final INDArray array;
-        final long[] stride;
-        final boolean transposed;
-        final int ld;
-
-        private Operand(INDArray array, boolean transposed, int ld) {
-            this.array = array;
-            this.stride = array.stride();
-            this.transposed = transposed;
-            this.ld = ld;
-        }
-
-        static Operand of(INDArray x, boolean trans) {
-            int r = x.rank();
-            long rows = x.size(r - 2);
-            long cols = x.size(r - 1);
-            long rowStride = x.stride(r - 2);
-            long colStride = x.stride(r - 1);
-            if ((colStride == 1 || cols == 1) && (rowStride >= Math.max(1, cols) || rows == 1)) {
-                return new Operand(x, trans, (int) Math.max(rows == 1 ? cols : rowStride, 1));
-            }
-            if ((rowStride == 1 || rows == 1) && (colStride >= Math.max(1, rows) || cols == 1)) {
-                return new Operand(x, !trans, (int) Math.max(cols == 1 ? rows : colStride, 1));
-            }
-            return of(x.dup('c'), trans);
-        }
-
-        Operand flip() {
-            return new Operand(array, !transposed, ld);
-        }
-
-        int blasTrans() {
-            return transposed ? CblasTrans : CblasNoTrans;
-        }
-
-        long batchOffset(long[] index) {
-            long offset = 0;
-            for (int i = 0; i < index.length; i++) {
-                offset += index[i] * stride[i];
-            }
-            return offset;
-        }
-
-        FloatPointer floats() {
-            return (FloatPointer) array.data().addressPointer();
-        }
-
-        DoublePointer doubles() {
-            return (DoublePointer) array.data().addressPointer();
         }
     }
 }

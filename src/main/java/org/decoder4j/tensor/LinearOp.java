@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The affine map of a linear layer, {@code y = x·Wᵀ + b}, as one autograd node: one matrix product
- * and an in-place bias add forward (float32: one BLAS call onto rows preset to b), two products and
+ * and an in-place bias add forward (float32: one kernel call onto rows preset to b), two products and
  * a column sum backward.
  */
 public final class LinearOp {
@@ -34,11 +34,10 @@ public final class LinearOp {
         INDArray x2 = x.value().reshape('c', rows, in);                         // (N, in)
         INDArray w = weight.value();
         INDArray y;
-        if (bias != null && Autocast.current() == null && BlasGemm.supports(w.dataType())
-                && FloatMemory.isDenseFloat(bias.value()) && FloatMemory.isDenseFloat(w)
-                && x2.dataType() == DataType.FLOAT) {
+        if (bias != null && Autocast.current() == null && MatMul.hasKernel(x2.dataType(), w.dataType(), DataType.FLOAT)
+                && FloatMemory.isDenseFloat(bias.value()) && FloatMemory.isDenseFloat(w)) {
             y = biasRows(bias.value(), (int) rows);                             // (N, out), each row b
-            BlasGemm.multiply(x2, false, w, true, y, 1.0, 1.0);                 // y = x·Wᵀ + b in one call
+            MatMul.into(x2, false, w, true, y, 1.0, 1.0);                       // y = x·Wᵀ + b in one call
         } else {
             y = MatMul.product(x2, false, w, true);                             // (N, out)
             if (bias != null) {

@@ -6,11 +6,13 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Matrix products op(A)·op(B) over the last two axes, with their gradients.
+ * Matrix products op(A)·op(B) over the last two axes, with their gradients: the one place that
+ * chooses a product's kernel.
  *
- * <p>Float32 and float64 products, 2-D or batched ({@code [..., M, K]}), go straight to BLAS
- * {@code gemm} ({@link BlasGemm}); other types use ND4J's {@code matmul} custom op. Transposes are
- * flags to the kernel, never materialised copies.
+ * <p>Float32 and bfloat16 products, 2-D or batched ({@code [..., M, K]}), run on oneDNN's matmul
+ * ({@link OneDnnMatmul}) where it loaded; float64 products, and float32 where it did not, go
+ * straight to BLAS {@code gemm} ({@link BlasGemm}); anything else uses ND4J's {@code matmul} custom
+ * op. Transposes are flags to the kernel, never materialised copies.
  */
 final class MatMul {
 
@@ -31,6 +33,37 @@ final class MatMul {
 
     /** C = op(a)·op(b) in the operands' own type. */
     static INDArray exact(INDArray a, boolean transA, INDArray b, boolean transB) {
+        return exact(a, transA, b, transB, a.dataType());
+    }
+
+    /**
+     * C = op(a)·op(b) as a new array of {@code resultType}: sums in the kernel's accumulator type,
+     * rounded to the result's (a bfloat16 product may give float32 or bfloat16).
+     */
+    static INDArray exact(INDArray a, boolean transA, INDArray b, boolean transB, DataType resultType) {
+        long[] shape = resultShape(a, transA, b, transB);
+        INDArray c = Nd4j.createUninitialized(resultType, shape);
+        if (hasKernel(a.dataType(), b.dataType(), resultType)) {
+            into(a, transA, b, transB, c, 1.0, 0.0);
+            return c;
+        }
+        if (resultType != a.dataType()) {
+            throw new IllegalArgumentException("no " + a.dataType() + " product into " + resultType + " here");
+        }
+        Nd4j.exec(DynamicCustomOp.builder("matmul")
+                .addInputs(a, b)
+                .addOutputs(c)
+                .addIntegerArguments(transA ? 1 : 0, transB ? 1 : 0)
+                .build());
+        return c;
+    }
+
+    /**
+     * The shape of op(a)·op(b): the batch axes, then M and N.
+     *
+     * @throws IllegalArgumentException if the ranks, inner sizes or batch sizes do not agree
+     */
+    static long[] resultShape(INDArray a, boolean transA, INDArray b, boolean transB) {
         int r = a.rank();
         if (r < 2 || b.rank() != r) {
             throw new IllegalArgumentException("matmul needs two arrays of equal rank >= 2, got shapes "
@@ -53,17 +86,24 @@ final class MatMul {
         }
         shape[r - 2] = m;
         shape[r - 1] = n;
-        INDArray c = Nd4j.createUninitialized(a.dataType(), shape);
-        if (BlasGemm.supports(a.dataType()) && b.dataType() == a.dataType()) {
-            BlasGemm.multiply(a, transA, b, transB, c, 1.0, 0.0);
-            return c;
+        return shape;
+    }
+
+    /** Whether {@link #into} multiplies these types on a fast kernel (oneDNN or BLAS). */
+    static boolean hasKernel(DataType a, DataType b, DataType c) {
+        return a == b && (OneDnnMatmul.supports(a, c) || BlasGemm.supports(a) && c == a);
+    }
+
+    /**
+     * {@code c = alpha·op(a)·op(b) + beta·c} in place, on oneDNN or BLAS; only for types that
+     * {@link #hasKernel} accepts.
+     */
+    static void into(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
+        if (OneDnnMatmul.supports(a.dataType(), c.dataType())) {
+            OneDnnMatmul.multiply(a, transA, b, transB, c, alpha, beta);
+        } else {
+            BlasGemm.multiply(a, transA, b, transB, c, alpha, beta);
         }
-        Nd4j.exec(DynamicCustomOp.builder("matmul")
-                .addInputs(a, b)
-                .addOutputs(c)
-                .addIntegerArguments(transA ? 1 : 0, transB ? 1 : 0)
-                .build());
-        return c;
     }
 
     /**

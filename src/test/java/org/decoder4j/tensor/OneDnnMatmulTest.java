@@ -1,0 +1,189 @@
+package org.decoder4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * oneDNN's products against a float64 triple loop, for every transpose and operand layout, in
+ * float32 and in bfloat16 (whose operands are exact in float64, so only the float32 sums differ),
+ * and its bfloat16 conversion against ND4J's cast (which {@code AutocastTest} checks against
+ * PyTorch's).
+ */
+class OneDnnMatmulTest {
+
+    @BeforeAll
+    static void oneDnnLoadsOnLinuxX86() {
+        boolean linuxX86 = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
+                && System.getProperty("os.arch", "").matches("amd64|x86_64");
+        assumeTrue(linuxX86, "oneDNN's native library is bundled for linux-x86_64 only");
+        assertTrue(OneDnn.isAvailable(), "oneDNN did not load: " + ComputeEngine.describe());
+    }
+
+    @Test
+    void everyTransposeAndLayoutMatchesTheDefinition() {
+        Nd4j.getRandom().setSeed(11);
+        for (int[] mkn : new int[][] {{3, 4, 5}, {1, 4, 5}, {3, 4, 1}, {1, 4, 1}, {17, 33, 9}}) {
+            int m = mkn[0];
+            int k = mkn[1];
+            int n = mkn[2];
+            for (DataType type : operandTypes()) {
+                for (boolean transA : new boolean[] {false, true}) {
+                    for (boolean transB : new boolean[] {false, true}) {
+                        for (int layout = 0; layout < 3; layout++) {
+                            INDArray a = operand(type, transA ? k : m, transA ? m : k, layout);
+                            INDArray b = operand(type, transB ? n : k, transB ? k : n, layout);
+                            INDArray c = Nd4j.createUninitialized(DataType.FLOAT, m, n);
+                            OneDnnMatmul.multiply(a, transA, b, transB, c, 1.0, 0.0);
+                            String what = type + " " + m + "x" + k + "x" + n + " transA " + transA + " transB " + transB
+                                    + " layout " + layout;
+                            assertClose(reference(a, transA, b, transB), c, 1e-6, what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchedProductsOfPermutedViewsMatchEachMatrix() {
+        Nd4j.getRandom().setSeed(12);
+        for (DataType type : operandTypes()) {
+            // [B, T, H, D] permuted to [B, H, T, D]: the attention layout, never contiguous
+            INDArray q = Nd4j.rand(DataType.FLOAT, 2, 6, 3, 4).castTo(type).permute(0, 2, 1, 3);
+            INDArray k = Nd4j.rand(DataType.FLOAT, 2, 6, 3, 4).castTo(type).permute(0, 2, 1, 3);
+            INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, 2, 3, 6, 6);
+            OneDnnMatmul.multiply(q, false, k, true, scores, 1.0, 0.0);
+            for (int i = 0; i < 2; i++) {
+                for (int h = 0; h < 3; h++) {
+                    INDArray qi = q.get(NDArrayIndex.point(i), NDArrayIndex.point(h));
+                    INDArray ki = k.get(NDArrayIndex.point(i), NDArrayIndex.point(h));
+                    assertClose(reference(qi, false, ki, true), scores.get(NDArrayIndex.point(i), NDArrayIndex.point(h)),
+                            1e-6, type + " batch " + i + " head " + h);
+                }
+            }
+        }
+    }
+
+    @Test
+    void productsSplitAcrossCoresByRowsAndByMatricesMatchFloat64() {
+        Nd4j.getRandom().setSeed(13);
+        for (boolean transA : new boolean[] {false, true}) {
+            INDArray a = operand(DataType.FLOAT, transA ? 96 : 301, transA ? 301 : 96, 1);
+            INDArray b = operand(DataType.FLOAT, 130, 96, 2);
+            INDArray c = Nd4j.createUninitialized(DataType.FLOAT, 301, 130);
+            OneDnnMatmul.multiply(a, transA, b, true, c, 1.0, 0.0);             // 7.5 MFLOP: split by rows
+            INDArray expected = (transA ? a.transpose() : a).castTo(DataType.DOUBLE)
+                    .mmul(b.castTo(DataType.DOUBLE).transpose());
+            double error = c.castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue();
+            assertTrue(error < 1e-4, "transA " + transA + ": " + error);
+        }
+        INDArray a = Nd4j.rand(DataType.FLOAT, 3, 4, 40, 90);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 3, 4, 180, 90);
+        INDArray c = Nd4j.zeros(DataType.FLOAT, 3, 4, 40, 180);
+        OneDnnMatmul.multiply(a, false, b, true, c, 1.0, 0.0);                 // split along the first axis
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                INDArray ai = a.get(NDArrayIndex.point(i), NDArrayIndex.point(j)).castTo(DataType.DOUBLE);
+                INDArray bi = b.get(NDArrayIndex.point(i), NDArrayIndex.point(j)).castTo(DataType.DOUBLE);
+                double error = c.get(NDArrayIndex.point(i), NDArrayIndex.point(j)).castTo(DataType.DOUBLE)
+                        .sub(ai.mmul(bi.transpose())).amaxNumber().doubleValue();
+                assertTrue(error < 1e-4, "matrix " + i + "," + j + ": " + error);
+            }
+        }
+    }
+
+    @Test
+    void scalesAndAccumulatesIntoAColumnMajorOutput() {
+        Nd4j.getRandom().setSeed(14);
+        INDArray a = Nd4j.rand(DataType.FLOAT, 3, 4);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 4, 5);
+        INDArray c = Nd4j.rand(DataType.FLOAT, 5, 3).transpose();               // (3, 5), column-major
+        INDArray expected = reference(a, false, b, false).muli(2).addi(c.castTo(DataType.DOUBLE).mul(0.5));
+        OneDnnMatmul.multiply(a, false, b, false, c, 2.0, 0.5);
+        assertClose(expected, c, 1e-6, "2·A·B + 0.5·C");
+    }
+
+    @Test
+    void aBfloat16ResultIsTheFloat32SumRoundedToNearestEven() {
+        assumeTrue(OneDnn.hasNativeBfloat16(), "no native bfloat16 on this processor");
+        Nd4j.getRandom().setSeed(15);
+        INDArray a = Nd4j.randn(DataType.FLOAT, 7, 64).castTo(DataType.BFLOAT16);
+        INDArray b = Nd4j.randn(DataType.FLOAT, 64, 9).castTo(DataType.BFLOAT16);
+        INDArray low = Nd4j.createUninitialized(DataType.BFLOAT16, 7, 9);
+        INDArray high = Nd4j.createUninitialized(DataType.FLOAT, 7, 9);
+        OneDnnMatmul.multiply(a, false, b, false, low, 1.0, 0.0);
+        OneDnnMatmul.multiply(a, false, b, false, high, 1.0, 0.0);
+        assertEquals(high.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT), low.castTo(DataType.FLOAT));
+    }
+
+    @Test
+    void bfloat16ConversionRoundsAsNd4jsCast() {
+        // ties, values between bfloat16 neighbours, signs, tiny and huge magnitudes, infinities
+        float[] values = {1.00390625f, 1.01171875f, -1.00390625f, 1.0039063f, 3.1415927f, -2.7182817f, 1e-30f, 3e38f,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 65504f, 1e-40f};
+        INDArray x = Nd4j.createFromArray(values);
+        INDArray random = Nd4j.randn(DataType.FLOAT, 301, 257);                 // long enough to split across cores
+        for (INDArray in : new INDArray[] {x, random, random.transpose()}) {
+            INDArray low = OneDnnCast.toBfloat16(in);
+            assertEquals(in.castTo(DataType.BFLOAT16), low.reshape(in.shape()));
+            INDArray back = Nd4j.createUninitialized(DataType.FLOAT, in.shape());
+            OneDnnCast.toFloat(low, back);
+            assertEquals(in.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT), back);
+        }
+        assertThrows(IllegalArgumentException.class, () -> OneDnnCast.toBfloat16(x, Nd4j.createUninitialized(
+                DataType.BFLOAT16, values.length + 1)));
+    }
+
+    private static DataType[] operandTypes() {
+        return OneDnn.hasNativeBfloat16() ? new DataType[] {DataType.FLOAT, DataType.BFLOAT16}
+                : new DataType[] {DataType.FLOAT};
+    }
+
+    /** layout 0: row-major; 1: column-major (a transposed view); 2: a strided slice of a wider matrix. */
+    private static INDArray operand(DataType type, int rows, int cols, int layout) {
+        return switch (layout) {
+            case 0 -> Nd4j.rand(DataType.FLOAT, rows, cols).castTo(type);
+            case 1 -> Nd4j.rand(DataType.FLOAT, cols, rows).castTo(type).transpose();
+            default -> Nd4j.rand(DataType.FLOAT, rows + 2, cols + 3).castTo(type)
+                    .get(NDArrayIndex.interval(1, rows + 1), NDArrayIndex.interval(2, cols + 2));
+        };
+    }
+
+    private static INDArray reference(INDArray a, boolean transA, INDArray b, boolean transB) {
+        INDArray x = (transA ? a.transpose() : a).castTo(DataType.DOUBLE);
+        INDArray y = (transB ? b.transpose() : b).castTo(DataType.DOUBLE);
+        INDArray out = Nd4j.zeros(DataType.DOUBLE, x.size(0), y.size(1));
+        for (int i = 0; i < x.size(0); i++) {
+            for (int j = 0; j < y.size(1); j++) {
+                double sum = 0;
+                for (int k = 0; k < x.size(1); k++) {
+                    sum += x.getDouble(i, k) * y.getDouble(k, j);
+                }
+                out.putScalar(i, j, sum);
+            }
+        }
+        return out;
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double relative, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what);
+        double scale = Math.max(1, expected.amaxNumber().doubleValue());
+        for (int i = 0; i < expected.size(0); i++) {
+            for (int j = 0; j < expected.size(1); j++) {
+                assertEquals(expected.getDouble(i, j), actual.getDouble(i, j), relative * scale * 10,
+                        what + ": element " + i + "," + j);
+            }
+        }
+    }
+}
