@@ -43,8 +43,8 @@ public enum Precision {
 
     /**
      * Opens the scope a training step's products run in under this policy: none for FP32 (null,
-     * which try-with-resources accepts), else an {@link Autocast} in the low type, with native
-     * kernels where this ND4J build has fast ones.
+     * which try-with-resources accepts), else an {@link Autocast} in the low type, on native
+     * kernels where this processor has them.
      *
      * <pre>{@code
      * try (Autocast scope = precision.autocast(model.parameters())) {
@@ -53,25 +53,15 @@ public enum Precision {
      * }</pre>
      */
     public Autocast autocast(Collection<Tensor> parameters) {
-        return lowType == null ? null : Autocast.open(lowType, LowPrecisionKernels.isFast(lowType), parameters);
+        return lowType == null ? null : Autocast.open(lowType, parameters);
     }
 
     /**
-     * Like {@link #autocast(Collection)}, with native kernels chosen for the products of a model
-     * whose feed-forward layer multiplies {@code rows × width} activations by a
-     * {@code 4·width × width} weight (see {@link LowPrecisionKernels#isFast(DataType, int, int, int)}):
-     * whether ND4J's low-precision kernel beats float32 depends on the shape.
-     *
-     * @param rows  tokens per step (batch × context), capped at 4096 for the timing
-     * @param width the model's embedding size
+     * Whether this policy's products run on native low-precision kernels here (bf16 on processors
+     * with AVX512-BF16 or AMX); false for FP32, and where the low precision is emulated on float32.
      */
-    public Autocast autocast(Collection<Tensor> parameters, long rows, int width) {
-        return lowType == null ? null : Autocast.open(lowType, hasFastKernels(rows, width), parameters);
-    }
-
-    /** Whether this policy's products run on native kernels for a model of that shape (false for FP32). */
-    public boolean hasFastKernels(long rows, int width) {
-        return lowType != null && LowPrecisionKernels.isFast(lowType, (int) Math.min(rows, 4096), width, 4 * width);
+    public boolean hasNativeKernels() {
+        return lowType != null && Autocast.hasNativeKernels(lowType);
     }
 
     /** Whether PyTorch's recipe uses a loss scaler with this precision (only fp16 needs one). */

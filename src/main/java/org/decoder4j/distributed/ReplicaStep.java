@@ -72,9 +72,7 @@ final class ReplicaStep implements Function<WorkerShard, WorkerGradients> {
             long tokens = 0;
             int k = shard.starts().length;
             try (MemoryScope scope = MemoryScope.open();
-                 Autocast autocast = precision.autocast(replica.parameters(),
-                         (k == 0 ? 1L : Math.max(1, shard.starts()[0].length)) * contextLength,
-                         replica.config().embeddingSize())) {
+                 Autocast autocast = precision.autocast(replica.parameters())) {
                 for (int m = 0; m < k; m++) {
                     long[] starts = shard.starts()[m];
                     if (starts.length == 0) {

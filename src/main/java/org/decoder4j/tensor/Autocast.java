@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A scope in which matrix products run in a low precision, as inside PyTorch's
@@ -16,16 +17,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * optimizer — stays in float32, and so do the parameters. The low-precision copy of each
  * parameter is made once per scope (one training step), however often the parameter is used.
  *
- * <p>Two ways to compute a product: with native low-precision kernels (fast only where the ND4J
- * build has them, such as its oneDNN build for bfloat16), or emulated: operands rounded to the
- * low precision, the product summed in float32 and rounded back — the same numbers a
- * low-precision kernel with float32 accumulation gives, at float32 speed plus the roundings.
- * Native kernels are used for 2-D products only (the linear layers and the output head): ND4J's
- * builds have no fast batched low-precision product (its oneDNN build runs the attention's
- * {@code [B, H, T, D]} products in bfloat16 at under 1 GFLOP/s), so batched products are emulated.
+ * <p>Two ways to compute a product: on oneDNN's bfloat16 kernels (on processors with AVX512-BF16
+ * or AMX; {@link #hasNativeKernels}), with bfloat16 operands, float32 sums and a bfloat16 result; or
+ * emulated: operands rounded to the low precision, the product summed in float32 and rounded back
+ * — the same numbers up to the order of the float32 sums, at float32 speed plus the roundings.
+ * Float16 is always emulated (no CPU here multiplies it natively).
  *
  * <pre>{@code
- * try (Autocast scope = Autocast.open(DataType.BFLOAT16, false, model.parameters())) {
+ * try (Autocast scope = Autocast.open(DataType.BFLOAT16, model.parameters())) {
  *     Tensor loss = Loss.crossEntropy(model.forward(inputs), targets);
  *     loss.backward();                        // gradients of the products in bfloat16 too
  * }
@@ -34,11 +33,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Autocast implements AutoCloseable {
 
     private static final ThreadLocal<Autocast> CURRENT = new ThreadLocal<>();
+    /** Non-parameter operand copies kept for reuse: a backward node's gradient enters two products. */
+    private static final int RECENT_COPIES = 3;
+    /** The scratch slot of a product's bfloat16 result, after the operands' slots. */
+    private static final int RESULT_SLOT = RECENT_COPIES;
 
     private final DataType lowType;
     private final boolean nativeKernels;
     private final Set<INDArray> parameterValues = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<INDArray, INDArray> parameterCopies = new IdentityHashMap<>();
+    /** Recent non-parameter operands and their copies, a ring of {@link #RECENT_COPIES}. */
+    private final INDArray[] recentOperands = new INDArray[RECENT_COPIES];
+    private final INDArray[] recentCopies = new INDArray[RECENT_COPIES];
+    private int nextRecent;
+    private final LowPrecisionBuffers buffers = LowPrecisionBuffers.forThread();
     private final Autocast outer;
     private boolean closed;
 
@@ -47,22 +55,44 @@ public final class Autocast implements AutoCloseable {
         this.nativeKernels = nativeKernels;
         parameters.forEach(p -> parameterValues.add(p.value()));
         this.outer = CURRENT.get();
+        if (outer == null) {
+            buffers.keepOnly(parameterValues);
+        }
+    }
+
+    /**
+     * Opens a scope on this thread until {@link #close()}, with native kernels where this processor
+     * has them ({@link #hasNativeKernels}).
+     *
+     * @param lowType    {@link DataType#BFLOAT16} or {@link DataType#HALF}
+     * @param parameters the tensors whose low-precision copies are cached for the scope
+     */
+    public static Autocast open(DataType lowType, Collection<Tensor> parameters) {
+        return open(lowType, true, parameters);
     }
 
     /**
      * Opens a scope on this thread until {@link #close()}.
      *
      * @param lowType       {@link DataType#BFLOAT16} or {@link DataType#HALF}
-     * @param nativeKernels compute products with ND4J's low-precision kernels instead of emulating them
+     * @param nativeKernels use native low-precision kernels where there are any; false always emulates
      * @param parameters    the tensors whose low-precision copies are cached for the scope
      */
     public static Autocast open(DataType lowType, boolean nativeKernels, Collection<Tensor> parameters) {
         if (lowType != DataType.BFLOAT16 && lowType != DataType.HALF) {
             throw new IllegalArgumentException("autocast runs in bfloat16 or float16, not " + lowType);
         }
-        Autocast scope = new Autocast(lowType, nativeKernels, parameters);
+        Autocast scope = new Autocast(lowType, nativeKernels && hasNativeKernels(lowType), parameters);
         CURRENT.set(scope);
         return scope;
+    }
+
+    /**
+     * Whether products in {@code lowType} run on native kernels here (bfloat16 through oneDNN on
+     * processors with AVX512-BF16 or AMX), rather than emulated on float32 ones.
+     */
+    public static boolean hasNativeKernels(DataType lowType) {
+        return lowType == DataType.BFLOAT16 && OneDnnMatmul.supports(DataType.BFLOAT16, DataType.BFLOAT16);
     }
 
     /** The innermost open scope of this thread, or null. */
@@ -77,47 +107,56 @@ public final class Autocast implements AutoCloseable {
 
     /** op(a)·op(b) of float32 arrays in the low precision, returned as float32. */
     INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
-        boolean onNativeKernel = nativeKernels && a.rank() == 2;
-        INDArray lowA = operand(a, onNativeKernel);
-        INDArray lowB = operand(b, onNativeKernel);
-        INDArray c;
-        if (onNativeKernel) {
-            INDArray lowC = MemoryScope.persistent(() -> MatMul.exact(lowA, transA, lowB, transB));
-            c = lowC.castTo(DataType.FLOAT);
-            lowC.close();
-        } else {
-            c = roundInPlace(MatMul.exact(lowA, transA, lowB, transB));
+        INDArray lowA = operand(a);
+        INDArray lowB = operand(b);
+        if (!nativeKernels) {
+            return roundInPlace(MatMul.exact(lowA, transA, lowB, transB));
         }
-        if (lowA != parameterCopies.get(a)) {
-            lowA.close();                               // a transient copy, not the step's parameter copy
-        }
-        if (lowB != parameterCopies.get(b)) {
-            lowB.close();
-        }
+        // a bfloat16 result, as autocast's, widened to float32 for the ops that follow
+        long[] shape = MatMul.resultShape(lowA, transA, lowB, transB);
+        INDArray lowC = buffers.slot(RESULT_SLOT, DataType.BFLOAT16, shape);
+        MatMul.into(lowA, transA, lowB, transB, lowC, 1.0, 0.0);
+        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        OneDnnCast.toFloat(lowC, c);
         return c;
     }
 
     /**
-     * The operand as the kernel takes it: low precision, or float32 rounded to it. A parameter's
-     * copy is cached for the scope; any other operand's copy is made outside the step's
-     * {@link MemoryScope} and freed right after its product, so it costs no scope memory.
+     * The operand as the kernel takes it: bfloat16, or float32 rounded to the low precision. A
+     * parameter is converted once per scope. Other operands are converted into a few scratch slots
+     * that outlive the step's {@link MemoryScope}, so they cost no scope memory, and the last few
+     * are remembered: a gradient that enters two products of one backward node is converted once.
      */
-    private INDArray operand(INDArray x, boolean onNativeKernel) {
-        if (!parameterValues.contains(x)) {
-            return MemoryScope.persistent(() -> lowered(x, onNativeKernel));
+    private INDArray operand(INDArray x) {
+        DataType type = nativeKernels ? DataType.BFLOAT16 : DataType.FLOAT;
+        if (parameterValues.contains(x)) {
+            INDArray copy = parameterCopies.get(x);
+            if (copy == null) {
+                copy = lowerInto(x, buffers.parameterCopy(x, type));
+                parameterCopies.put(x, copy);
+            }
+            return copy;
         }
-        // parameters only enter 2-D products, so each has one kind of copy per scope
-        return parameterCopies.computeIfAbsent(x, p -> lowered(p, onNativeKernel));
+        for (int i = 0; i < RECENT_COPIES; i++) {
+            if (recentOperands[i] == x) {
+                return recentCopies[i];
+            }
+        }
+        INDArray copy = lowerInto(x, buffers.slot(nextRecent, type, x.shape()));
+        recentOperands[nextRecent] = x;
+        recentCopies[nextRecent] = copy;
+        nextRecent = (nextRecent + 1) % RECENT_COPIES;
+        return copy;
     }
 
-
-    private INDArray lowered(INDArray x, boolean onNativeKernel) {
-        return onNativeKernel ? x.castTo(lowType) : round(x);
-    }
-
-    /** float32 values rounded to the nearest low-precision value, kept as float32. */
-    private INDArray round(INDArray x) {
-        return lowType == DataType.BFLOAT16 ? LowPrecisionRounding.toBfloat16(x) : LowPrecisionRounding.toFloat16(x);
+    /** Writes {@code x} in the low precision (or rounded to it, emulated) into {@code target}; returns it. */
+    private INDArray lowerInto(INDArray x, INDArray target) {
+        if (nativeKernels) {
+            OneDnnCast.toBfloat16(x, target);
+            return target;
+        }
+        target.assign(x);
+        return roundInPlace(target);
     }
 
     /** A fresh product's float32 values rounded in place. */
@@ -133,7 +172,9 @@ public final class Autocast implements AutoCloseable {
             return;
         }
         closed = true;
-        parameterCopies.clear();
+        parameterCopies.clear();                                        // the buffers stay for the next scope
+        java.util.Arrays.fill(recentOperands, null);
+        java.util.Arrays.fill(recentCopies, null);
         if (outer == null) {
             CURRENT.remove();
         } else {

@@ -41,8 +41,7 @@ public final class LocalGradients implements GradientComputation {
         int k = step.accumulation();
         double loss = 0;
         long tokens = 0;
-        try (Autocast autocast = precision.autocast(parameters,
-                (long) step.sampler().batchSize() * model.config().contextLength(), model.config().embeddingSize())) {
+        try (Autocast autocast = precision.autocast(parameters)) {
             for (int micro = 0; micro < k; micro++) {
                 try (Batch batch = step.sampler().next()) {
                     // each micro-batch's mean loss scaled by 1/k: the gradients add up to those

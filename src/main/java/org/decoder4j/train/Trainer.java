@@ -378,12 +378,10 @@ public final class Trainer {
 
         GradScaler scaler = lossScaler();
         activeScaler = scaler;
-        GPTConfig shape = model.config();
-        if (precision != Precision.FP32
-                && !precision.hasFastKernels((long) batchSize * shape.contextLength(), shape.embeddingSize())) {
-            LOG.warn("{} products have no kernel faster than float32's in this ND4J build and on this processor: "
-                    + "they are emulated in float32 with {} rounding (the same numbers, somewhat slower than fp32; "
-                    + "see docs/mixed-precision.md for where bf16 runs natively)", precision.lowType(), precision.lowType());
+        if (precision != Precision.FP32 && !precision.hasNativeKernels()) {
+            LOG.warn("{} products have no native kernel on this processor: they are emulated in float32 with {} "
+                    + "rounding (the same numbers, somewhat slower than fp32; see docs/mixed-precision.md for where "
+                    + "bf16 runs natively)", precision.lowType(), precision.lowType());
         }
 
         long startStep = 0;
