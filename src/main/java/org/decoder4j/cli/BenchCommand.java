@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.optim.AdamW;
 import org.decoder4j.optim.LrSchedule;
+import org.decoder4j.tensor.ComputeEngine;
 import org.decoder4j.train.ResidentMemory;
 import org.decoder4j.train.StepResult;
 import org.decoder4j.train.Trainer;
@@ -123,16 +125,22 @@ final class BenchCommand implements Callable<Integer> {
             return distributed(model, policy);
         }
         List<Double> millis = new ArrayList<>();
+        long[] cpuNanos = new long[2];                                          // at the end of warm-up, at the end
+        cpuNanos[0] = processCpuNanos();
         trainer(model, randomTokens(), policy)
                 .listener(new TrainingListener() {
                     @Override
                     public void onStep(StepResult s) {
                         if (s.step() >= warmup) {
                             millis.add(s.millis());
+                        } else {
+                            cpuNanos[0] = processCpuNanos();
                         }
+                        cpuNanos[1] = processCpuNanos();
                     }
                 })
                 .fit();
+        double cpuMillisPerStep = (cpuNanos[1] - cpuNanos[0]) / 1e6 / steps;
         double[] sorted = sorted(millis);
         double median = median(sorted);
         double tokensPerSecond = batchSize * (double) context * 1000.0 / median;
@@ -147,7 +155,8 @@ final class BenchCommand implements Callable<Integer> {
                     .put("precision", policy.flag()).put("steps", steps).put("median_step_ms", median)
                     .put("min_step_ms", sorted[0]).put("max_step_ms", sorted[sorted.length - 1])
                     .put("tokens_per_s", tokensPerSecond).put("flops_per_token", flopsPerToken)
-                    .put("gflops", gflops).put("peak_rss_mb", peakMb);
+                    .put("gflops", gflops).put("peak_rss_mb", peakMb).put("cpu_ms_per_step", cpuMillisPerStep)
+                    .put("engine", ComputeEngine.describe());
             out.println(o);
         } else {
             out.printf(Locale.ROOT, "recipe: %d layers, %d heads, %d channels, context %d, batch %d, vocabulary %d "
@@ -157,7 +166,9 @@ final class BenchCommand implements Callable<Integer> {
                     median, sorted[0], sorted[sorted.length - 1], steps, warmup);
             out.printf(Locale.ROOT, "%.0f tokens/s, %.2f MFLOP per token, %.1f GFLOP/s achieved%n", tokensPerSecond,
                     flopsPerToken / 1e6, gflops);
-            out.printf(Locale.ROOT, "peak resident memory %d MB%n", peakMb);
+            out.printf(Locale.ROOT, "peak resident memory %d MB; process CPU time %.1f ms per step (all threads)%n",
+                    peakMb, cpuMillisPerStep);
+            out.printf(Locale.ROOT, "engine: %s%n", ComputeEngine.describe());
         }
         out.flush();
         return 0;
@@ -222,6 +233,12 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** CPU time of all the process's threads so far (waiting workers spin, so this overstates idle time). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double mean(List<StepTiming> timings, ToDoubleFunction<StepTiming> part) {
