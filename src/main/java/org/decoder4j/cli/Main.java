@@ -3,6 +3,7 @@ package org.decoder4j.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.decoder4j.tensor.NativeRuntime;
+import org.decoder4j.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Results go to standard output, progress and errors to standard error. Exit status: 0 on
  * success, 2 for a usage error (unknown flag, bad value, conflicting flags), 1 for any other
- * error (missing or malformed file, data that does not fit the model). An error is one line
+ * error (missing or malformed file, data that does not fit the model), 3 when training diverged
+ * (non-finite loss or gradients; nothing was saved after it). An error is one line
  * naming the problem; {@code --verbose} adds the stack trace.
  */
 @Command(name = "decoder4j",
@@ -43,6 +45,9 @@ public final class Main implements Callable<Integer> {
 
     /** Exit status of a usage error, as picocli reports it. */
     static final int USAGE = CommandLine.ExitCode.USAGE;
+
+    /** Exit status of a training run stopped by non-finite losses, gradients or weights. */
+    static final int DIVERGED = 3;
 
     @Spec
     CommandSpec spec;
@@ -107,7 +112,7 @@ public final class Main implements Callable<Integer> {
             e.printStackTrace(err);
         }
         err.flush();
-        return CommandLine.ExitCode.SOFTWARE;
+        return e instanceof TrainingDivergedException ? DIVERGED : CommandLine.ExitCode.SOFTWARE;
     }
 
     private static boolean verbose(ParseResult result) {

@@ -252,6 +252,16 @@ final class TrainCommand implements Callable<Integer> {
                     + "overflow); off is refused with fp16 (default: ${DEFAULT-VALUE}).")
     String lossScale;
 
+    @Option(names = "--max-bad-steps", paramLabel = "N", defaultValue = "0",
+            description = "Steps in a row with a non-finite loss or gradient norm that are skipped before the run "
+                    + "stops with exit status 3; 0 stops at the first (default: ${DEFAULT-VALUE}).")
+    int maxBadSteps;
+
+    @Option(names = "--max-skipped-steps", paramLabel = "N", defaultValue = "16",
+            description = "Optimizer steps in a row the fp16 loss scaler may skip before the run stops with exit "
+                    + "status 3 (default: ${DEFAULT-VALUE}).")
+    int maxSkippedSteps;
+
     // ------------------------------------------------------------------ checkpoints
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
@@ -444,6 +454,8 @@ final class TrainCommand implements Callable<Integer> {
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw Flags.usage(spec, "--nesterov needs --momentum > 0 and --dampening 0");
         }
+        Flags.nonNegative(spec, "--max-bad-steps", maxBadSteps);
+        Flags.nonNegative(spec, "--max-skipped-steps", maxSkippedSteps);
         Flags.nonNegative(spec, "--checkpoint-every", checkpointEvery);
         Flags.positive(spec, "--keep-checkpoints", keepCheckpoints);
         if (resume != null && init != null) {
@@ -635,6 +647,8 @@ final class TrainCommand implements Callable<Integer> {
                 .checkpointDir(out)
                 .checkpointEvery(checkpointEvery)
                 .keepCheckpoints(keepCheckpoints)
+                .maxBadSteps(maxBadSteps)
+                .maxSkippedSteps(maxSkippedSteps)
                 .tokenizer(tokenizer);
         if (epochs != null) {
             trainer.epochs(epochs);

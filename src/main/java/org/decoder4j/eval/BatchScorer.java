@@ -69,7 +69,8 @@ final class BatchScorer {
                 .addIntegerArguments(0)
                 .build())[0];                                                              // (n)
         // Ties count against the target: its rank is the number of other entries at least as
-        // likely. Comparisons with NaN are false, so a NaN target is caught by hand below.
+        // likely. Comparisons with NaN are false (and -inf − -inf is NaN), so a NaN or zero-probability
+        // target is caught by hand below.
         INDArray atLeast = logp.subColumnVector(target.reshape(scored, 1)).gte(0.0);       // (n, V)
         int[] ranks = atLeast.castTo(DataType.INT32).sum(1).toIntVector();                 // (n), target included
         INDArray nanCounts = logp.isNaN().castTo(DataType.INT32).sum(1);                   // (n)
@@ -78,7 +79,8 @@ final class BatchScorer {
         double nll = 0;
         for (int r = 0; r < scored; r++) {
             nll -= targetLogp[r];
-            ranks[r] = Double.isNaN(targetLogp[r]) || nans[r] > 0 ? ScoredBatch.UNRANKED : ranks[r] - 1;
+            boolean unranked = Double.isNaN(targetLogp[r]) || targetLogp[r] == Double.NEGATIVE_INFINITY || nans[r] > 0;
+            ranks[r] = unranked ? ScoredBatch.UNRANKED : ranks[r] - 1;        // probability 0 is never a hit
         }
         return new ScoredBatch(nll, scored, ranks);
     }

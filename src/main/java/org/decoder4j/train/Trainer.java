@@ -62,6 +62,14 @@ import org.slf4j.LoggerFactory;
  * {@link #resumeFrom} continues such a checkpoint to {@link #steps} in total: the batches,
  * dropout masks, learning rates and optimizer moments are those the uninterrupted run would have
  * had, so the losses are the same.
+ *
+ * <p><b>Numerical faults.</b> A step whose loss or gradient norm is not finite (or whose loss is
+ * {@value #DIVERGED_LOSS_FACTOR}·ln V or more) is not applied, and the run stops with a
+ * {@link TrainingDivergedException} naming the step once more than {@link #maxBadSteps} such
+ * steps come in a row (default: at the first), or once the fp16 loss scaler has skipped more than
+ * {@link #maxSkippedSteps} steps in a row. Weights holding a NaN or an infinity are never written:
+ * a checkpoint, the best model or the final model that would hold them stops the run instead, and
+ * the checkpoints already written stay. A validation loss that is not finite is never the best.
  */
 public final class Trainer {
 
@@ -97,6 +105,22 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private GradientComputation distributed;
     private GradScaler activeScaler;
+    private int maxBadSteps = 0;
+    private int maxSkippedSteps = DEFAULT_MAX_SKIPPED_STEPS;
+    private Path lastCheckpoint;
+
+    /**
+     * Optimizer steps the loss scaler may skip in a row before the run is taken to have diverged:
+     * by then the scale has been halved this many times (from 2^16 to 1 for the default scaler).
+     */
+    public static final int DEFAULT_MAX_SKIPPED_STEPS = 16;
+
+    /**
+     * A training loss of this many times {@code ln V} (the loss of a uniform guess over the
+     * vocabulary) counts as diverged, as a non-finite one does: it means target probabilities of
+     * {@code V^-1000}, which no model short of a blown-up one assigns.
+     */
+    public static final double DIVERGED_LOSS_FACTOR = 1000;
 
     private Trainer(GPT model) {
         this.model = model;
@@ -338,6 +362,35 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * How many steps in a row may have a non-finite loss or gradient norm (or a loss of at least
+     * {@value #DIVERGED_LOSS_FACTOR}·ln V) before the run stops
+     * with a {@link TrainingDivergedException}; default 0, the first such step stops it. A bad step
+     * is not applied (the optimizer does not step), so the weights stay those of the last good
+     * step while the run waits for a finite one. Steps the fp16 loss scaler skips are counted by
+     * {@link #maxSkippedSteps} instead.
+     */
+    public Trainer maxBadSteps(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("max bad steps must be >= 0, got " + n);
+        }
+        this.maxBadSteps = n;
+        return this;
+    }
+
+    /**
+     * How many optimizer steps in a row the loss scaler may skip (non-finite scaled gradients)
+     * before the run stops with a {@link TrainingDivergedException}; default
+     * {@value #DEFAULT_MAX_SKIPPED_STEPS}. A few skips while the scale settles are normal.
+     */
+    public Trainer maxSkippedSteps(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("max skipped steps must be >= 0, got " + n);
+        }
+        this.maxSkippedSteps = n;
+        return this;
+    }
+
     public Trainer listener(TrainingListener l) {
         listeners.add(l);
         return this;
@@ -388,12 +441,12 @@ public final class Trainer {
 
         long startStep = 0;
         double lastVal = Double.NaN;
-        double bestVal = Double.NaN;
+        double bestVal = Double.POSITIVE_INFINITY;                           // no validation yet
         if (resumeFrom != null) {
             TrainerState saved = resume(optimizer, sampler, scaler);
             startStep = saved.step();
             lastVal = saved.lastValLoss();
-            bestVal = saved.bestValLoss();
+            bestVal = Double.isNaN(saved.bestValLoss()) ? Double.POSITIVE_INFINITY : saved.bestValLoss();
         }
         GradientComputation computation = distributed != null ? distributed : new LocalGradients();
         computation.start(model, sampler, precision);
@@ -408,6 +461,9 @@ public final class Trainer {
         List<Double> stepMillis = new ArrayList<>();
         double lastLoss = Double.NaN;
         long completed = startStep;
+        int badInARow = 0;
+        int skippedInARow = 0;
+        double lossLimit = DIVERGED_LOSS_FACTOR * Math.log(Math.max(2, vocab));
         for (long step = startStep; step < totalSteps; step++) {
             long t0 = System.nanoTime();
             model.reseedDropout(dropoutSeed(step));
@@ -432,23 +488,38 @@ public final class Trainer {
                 if (scaler != null) {
                     skipped = !scaler.step(optimizer);
                     scaler.update();
-                } else {
+                } else if (Double.isFinite(loss) && loss < lossLimit && Double.isFinite(norm)) {
                     optimizer.step();
                 }
             }
             double millis = (System.nanoTime() - t0) / 1e6;
             stepMillis.add(millis);
             lastLoss = loss;
-            if (!Double.isFinite(loss)) {
-                LOG.warn("step {}: training loss is {}", step, loss);
+            boolean bad = !skipped && (!(loss < lossLimit) || !Double.isFinite(norm));   // NaN fails "<" too
+            badInARow = bad ? badInARow + 1 : 0;
+            skippedInARow = skipped ? skippedInARow + 1 : 0;
+            if (bad) {
+                LOG.warn("step {}: training loss {}, gradient norm {}: not applied ({} such step(s) in a row, "
+                        + "{} allowed)", step, loss, norm, badInARow, maxBadSteps);
             }
             if (skipped) {
                 LOG.info("step {}: optimizer step skipped, non-finite gradients at loss scale {}; scale now {}", step,
                         lossScale, scaler.getScale());
             }
             StepResult result = new StepResult(step, loss, optimizer.groups().get(0).lr(), norm, millis, tokens,
-                    skipped, lossScale);
+                    skipped || bad, lossScale);
             listeners.forEach(l -> l.onStep(result));
+            if (badInARow > maxBadSteps) {
+                throw diverged(step, "step " + step + ": training loss " + loss + ", gradient norm " + norm + "; "
+                        + badInARow + " step(s) in a row with a non-finite loss or gradient norm (or a loss over "
+                        + String.format(java.util.Locale.ROOT, "%.0f", lossLimit) + " = " + DIVERGED_LOSS_FACTOR
+                        + " ln V), " + maxBadSteps + " allowed");
+            }
+            if (skippedInARow > maxSkippedSteps) {
+                throw diverged(step, "step " + step + ": the fp16 loss scaler skipped " + skippedInARow
+                        + " optimizer steps in a row (non-finite gradients down to loss scale " + lossScale
+                        + ", training loss " + loss + "), " + maxSkippedSteps + " allowed");
+            }
 
             long done = step + 1;
             completed = done;
@@ -456,18 +527,23 @@ public final class Trainer {
             if (evalNow) {
                 EvalResult r = validate();
                 lastVal = r.loss();
-                if (Double.isNaN(bestVal) || r.loss() < bestVal) {
+                if (!Double.isFinite(r.loss())) {
+                    LOG.warn("step {}: validation loss is {}; not an improvement", done, r.loss());
+                } else if (r.loss() < bestVal) {                         // NaN and infinity never improve
                     bestVal = r.loss();
                     if (checkpointDir != null) {
+                        requireFiniteWeights(step, "the best model");
                         writeCheckpoint(checkpointDir.resolve("best"), optimizer, sampler, done, bestVal, lastVal);
                     }
                 }
                 listeners.forEach(l -> l.onEvaluation(done, r));
             }
-            if (checkpointEvery > 0 && done % checkpointEvery == 0) {
+            if (checkpointEvery > 0 && done % checkpointEvery == 0 && badInARow == 0) {
                 Path checkpoints = checkpointDir.resolve("checkpoints");
-                writeCheckpoint(checkpoints.resolve(TrainingCheckpoint.directoryName(done)), optimizer, sampler,
-                        done, bestVal, lastVal);
+                requireFiniteWeights(step, "a checkpoint");
+                Path written = checkpoints.resolve(TrainingCheckpoint.directoryName(done));
+                writeCheckpoint(written, optimizer, sampler, done, bestVal, lastVal);
+                lastCheckpoint = written;
                 prune(checkpoints);
             }
             if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
@@ -475,14 +551,42 @@ public final class Trainer {
                 break;
             }
         }
+        if (badInARow > 0) {
+            LOG.warn("the run ended on {} step(s) with a non-finite loss or gradient norm, not applied: the model "
+                    + "saved is that of step {}", badInARow, completed - 1 - badInARow);
+        }
+        if (checkpointDir != null) {
+            requireFiniteWeights(completed - 1, "the final model");
+        }
         saveModel(checkpointDir);
         double[] sorted = stepMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
         double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
-        TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, bestVal, median, tokensPerSecond,
+        TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, noneIfInfinite(bestVal), median,
+                tokensPerSecond,
                 (System.nanoTime() - started) / 1e9, scaler == null ? 0 : scaler.skippedSteps());
         listeners.forEach(l -> l.onFinish(report));
         return report;
+    }
+
+    /** NaN for "no validation loss yet", as reports and checkpoints record it. */
+    private static double noneIfInfinite(double best) {
+        return best == Double.POSITIVE_INFINITY ? Double.NaN : best;
+    }
+
+    private TrainingDivergedException diverged(long step, String what) {
+        String kept = lastCheckpoint == null ? "this run wrote no checkpoint"
+                : "its last checkpoint is " + lastCheckpoint;
+        return new TrainingDivergedException(step, "training diverged at " + what + "; stopped without saving "
+                + "the model (" + kept + ")", lastCheckpoint);
+    }
+
+    /** Refuses to save weights that hold a NaN or an infinity. */
+    private void requireFiniteWeights(long step, String what) {
+        FiniteWeights.firstNonFinite(model).ifPresent(name -> {
+            throw diverged(step, "step " + step + ": parameter " + name + " holds a non-finite value, so "
+                    + what + " was not written");
+        });
     }
 
     private BatchSampler sampler() {
@@ -549,7 +653,7 @@ public final class Trainer {
         List<Double> lrs = new ArrayList<>();
         optimizer.groups().forEach(g -> lrs.add(g.lr()));
         TrainerState state = new TrainerState(done, sampler.position(), seed, batchSize, contextLength, accumulation,
-                sampling, optimizer.stepCount(), lrs, bestVal, lastVal, precision,
+                sampling, optimizer.stepCount(), lrs, noneIfInfinite(bestVal), lastVal, precision,
                 activeScaler == null ? null : activeScaler.state());
         try {
             TrainingCheckpoint.write(dir, model, optimizer, state, tokenizer);

@@ -246,8 +246,9 @@ public final class TrainingCheckpoint {
         return n;
     }
 
+    /** A finite number, or null for NaN and the infinities, which JSON cannot hold. */
     private static void putNumber(ObjectNode root, String key, double value) {
-        if (Double.isNaN(value)) {
+        if (!Double.isFinite(value)) {
             root.putNull(key);
         } else {
             root.put(key, value);
