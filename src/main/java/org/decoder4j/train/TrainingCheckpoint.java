@@ -60,7 +60,10 @@ public final class TrainingCheckpoint {
     /** {@code step-N} directories inside a run's {@code checkpoints} folder. */
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     private static final String FORMAT = "decoder4j-training-checkpoint";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final Path dir;
     private final TrainerState state;
