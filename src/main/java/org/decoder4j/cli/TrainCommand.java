@@ -438,6 +438,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (epochs != null) {
             Flags.positive(spec, "--epochs", epochs);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--steps")) {
+                throw Flags.usage(spec, "--epochs and --steps exclude each other: --epochs sets the number of "
+                        + "steps from the data; give one of them");
+            }
         }
         if (schedulePer == ScheduleUnit.EPOCH && epochs == null && sampling != WindowSampling.SHUFFLED) {
             throw Flags.usage(spec, "--schedule-per epoch needs --epochs (or --sampling shuffled)");

@@ -445,6 +445,11 @@ public final class Trainer {
         if (resumeFrom != null) {
             TrainerState saved = resume(optimizer, sampler, scaler);
             startStep = saved.step();
+            if (startStep >= totalSteps) {
+                throw new IllegalArgumentException("the checkpoint " + resumeFrom + " is at step " + startStep
+                        + " and this run asks for " + totalSteps + " steps in total, so there is nothing to train; "
+                        + "give more than " + startStep + " steps (the count includes the steps already done)");
+            }
             lastVal = saved.lastValLoss();
             bestVal = Double.isNaN(saved.bestValLoss()) ? Double.POSITIVE_INFINITY : saved.bestValLoss();
         }
@@ -637,7 +642,7 @@ public final class Trainer {
             LOG.info("resuming from {} at step {}", resumeFrom, s.step());
             return s;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot resume from " + resumeFrom + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot resume from " + resumeFrom, e);    // the cause says why, once
         }
     }
 

@@ -223,12 +223,21 @@ public final class TrainingCheckpoint {
             throw new IOException("its \"format\" is not \"" + FORMAT + "\"");
         }
         List<Double> lrs = new ArrayList<>();
-        required(root, "group_lrs").forEach(n -> lrs.add(n.asDouble()));
-        return new TrainerState(required(root, "step").asLong(), required(root, "sampler_position").asLong(),
-                required(root, "seed").asLong(), required(root, "batch_size").asInt(),
-                required(root, "context_length").asInt(), required(root, "gradient_accumulation").asInt(),
+        JsonNode groupLrs = required(root, "group_lrs");
+        if (!groupLrs.isArray()) {
+            throw new IOException("\"group_lrs\" must be an array of numbers, got " + groupLrs);
+        }
+        for (JsonNode n : groupLrs) {
+            if (!n.isNumber()) {
+                throw new IOException("\"group_lrs\" must be an array of numbers, got " + groupLrs);
+            }
+            lrs.add(n.asDouble());
+        }
+        return new TrainerState(integer(root, "step", 0), integer(root, "sampler_position", 0),
+                integer(root, "seed", Long.MIN_VALUE), (int) integer(root, "batch_size", 1),
+                (int) integer(root, "context_length", 1), (int) integer(root, "gradient_accumulation", 1),
                 WindowSampling.valueOf(required(root, "sampling").asText().toUpperCase(java.util.Locale.ROOT)),
-                required(root, "optimizer_steps").asLong(), lrs, number(root, "best_val_loss"),
+                integer(root, "optimizer_steps", 0), lrs, number(root, "best_val_loss"),
                 number(root, "last_val_loss"), Precision.parse(root.path("precision").asText("fp32")), scaler(root));
     }
 
@@ -239,6 +248,20 @@ public final class TrainingCheckpoint {
         }
         return new GradScaler.State(required(n, "scale").asDouble(), required(n, "growth_tracker").asInt(),
                 required(n, "skipped_steps").asLong());
+    }
+
+    /** A required integer of at least {@code min} (and within an int when min is 1). */
+    private static long integer(JsonNode root, String key, long min) throws IOException {
+        JsonNode n = required(root, key);
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new IOException("\"" + key + "\" must be an integer, got " + n);
+        }
+        long v = n.longValue();
+        if (v < min || (min == 1 && v > Integer.MAX_VALUE)) {
+            throw new IOException("\"" + key + "\" is " + v + "; it must be " + (min == 1 ? "in [1, "
+                    + Integer.MAX_VALUE + "]" : "at least " + min));
+        }
+        return v;
     }
 
     private static JsonNode required(JsonNode root, String key) throws IOException {
