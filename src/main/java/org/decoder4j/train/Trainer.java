@@ -642,7 +642,7 @@ public final class Trainer {
             LOG.info("resuming from {} at step {}", resumeFrom, s.step());
             return s;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot resume from " + resumeFrom, e);    // the cause says why, once
+            throw new UncheckedIOException("cannot resume from " + resumeFrom + ": " + e.getMessage(), e);
         }
     }
 
