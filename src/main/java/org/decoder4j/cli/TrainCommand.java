@@ -741,7 +741,7 @@ final class TrainCommand implements Callable<Integer> {
         if (tokenizer != null && sampleTokens > 0) {
             int[] prompt = samplePrompt(tokenizer, d.train());
             Sampling sampling = Sampling.topK(Math.min(200, model.config().vocabSize())).temperature(0.8).seed(seed);
-            int[] ids = Generator.of(model).generate(prompt, sampling, sampleTokens, id -> { });
+            int[] ids = Generator.of(model, tokenizer).generate(prompt, sampling, sampleTokens, id -> { });
             o.println();
             o.println(tokenizer.decode(ids));
         }

@@ -30,6 +30,10 @@ import org.decoder4j.tensor.NoGrad;
  * {@code contextLength} tokens, as nanoGPT crops them. Several prompts ({@link #generateAll}) are
  * generated one after another, each with its own cache, so each output is what the prompt gives
  * alone. A generator is not safe for use by several threads at once.
+ *
+ * <p>A model trained with a vocabulary padded beyond its tokenizer's (nanoGPT's
+ * {@code vocab_size} rounded up, or {@code train --vocab-size}) has logits for ids the tokenizer
+ * lacks: a generator that knows the tokenizer draws only among the tokenizer's ids.
  */
 public final class Generator {
 
@@ -67,7 +71,7 @@ public final class Generator {
 
     /** The prompt followed by {@code maxNewTokens} generated tokens, decoded. */
     public String generate(Tokenizer tokenizer, String prompt, Sampling sampling, int maxNewTokens) {
-        int[] ids = generate(tokenizer.encode(prompt), sampling, maxNewTokens, t -> { });
+        int[] ids = run(tokenizer.encode(prompt), sampling, maxNewTokens, id -> true, allowedIds(tokenizer));
         return tokenizer.decode(ids);
     }
 
@@ -83,7 +87,7 @@ public final class Generator {
     public Completion generate(String prompt, Sampling sampling, Stopping stopping, Consumer<String> onText) {
         Tokenizer tok = tokenizer();
         TextStream stream = new TextStream(tok, stopping, onText);
-        run(encode(tok, prompt), sampling, stopping.maxNewTokens(), stream::accept);
+        run(encode(tok, prompt), sampling, stopping.maxNewTokens(), stream::accept, allowedIds(tok));
         stream.finish();
         Completion.FinishReason reason = stream.stopped()
                 ? Completion.FinishReason.STOP_SEQUENCE : Completion.FinishReason.MAX_NEW_TOKENS;
@@ -101,7 +105,7 @@ public final class Generator {
 
     /**
      * Extends {@code prompt} by {@code maxNewTokens} tokens; {@code onToken} sees each new id as it
-     * is chosen.
+     * is chosen. With this generator's tokenizer, only the tokenizer's ids are drawn.
      *
      * @return prompt and generated ids
      */
@@ -109,16 +113,17 @@ public final class Generator {
         return run(prompt, sampling, maxNewTokens, id -> {
             onToken.accept(id);
             return true;
-        });
+        }, allowedIds(tokenizer));
     }
 
     /**
      * The loop: {@code onToken} sees each new id and returns whether to go on.
      *
+     * @param allowed ids {@code [0, allowed)} may be drawn; the model's logits beyond are masked
      * @return prompt and generated ids
      */
-    private int[] run(int[] prompt, Sampling sampling, int maxNewTokens, IntPredicate onToken) {
-        checkPrompt(prompt);
+    private int[] run(int[] prompt, Sampling sampling, int maxNewTokens, IntPredicate onToken, int allowed) {
+        checkPrompt(prompt, allowed);
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
         }
@@ -130,7 +135,11 @@ public final class Generator {
         try (NoGrad ignored = NoGrad.enter();
              NextTokenLogits logits = cached ? new CachedLogits(model) : new FullWindowLogits(model)) {
             for (int n = 0; n < maxNewTokens; n++) {
-                int next = TokenChooser.choose(logits.next(sequence, length), sampling, random, sequence, length);
+                double[] row = logits.next(sequence, length);
+                if (allowed < row.length) {
+                    row = Arrays.copyOf(row, allowed);                       // padded ids are never drawn
+                }
+                int next = TokenChooser.choose(row, sampling, random, sequence, length);
                 sequence[length++] = next;
                 if (!onToken.test(next)) {
                     break;
@@ -142,16 +151,21 @@ public final class Generator {
         return Arrays.copyOf(sequence, length);
     }
 
-    private void checkPrompt(int[] prompt) {
+    private void checkPrompt(int[] prompt, int vocab) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
-        int vocab = model.config().vocabSize();
         for (int id : prompt) {
             if (id < 0 || id >= vocab) {
                 throw new IllegalArgumentException("prompt token " + id + " is outside the vocabulary of " + vocab);
             }
         }
+    }
+
+    /** The ids that may be drawn: the tokenizer's when there is one, else every id of the model. */
+    private int allowedIds(Tokenizer tok) {
+        int vocab = model.config().vocabSize();
+        return tok == null ? vocab : Math.min(vocab, tok.vocabSize());
     }
 
     private static int[] encode(Tokenizer tok, String prompt) {
