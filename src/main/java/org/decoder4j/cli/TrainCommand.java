@@ -273,6 +273,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Keep the N latest checkpoints (default: ${DEFAULT-VALUE}); OUT/best is kept apart.")
     int keepCheckpoints;
 
+    @Option(names = "--overwrite",
+            description = "Start a fresh run in an --out that holds another run's checkpoints (OUT/checkpoints, "
+                    + "OUT/best), deleting them first; without it such an --out is refused.")
+    boolean overwrite;
+
     @Option(names = "--resume", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
             description = "Continue a run: from the checkpoint DIR, or from the latest checkpoint in DIR/checkpoints, "
                     + "or, without DIR, in OUT/checkpoints. Repeat the run's flags; --steps is the total.")
@@ -322,6 +327,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkFlags();
+        List<Path> otherRun = resume == null ? TrainingCheckpoint.runCheckpoints(out) : List.of();
+        if (!otherRun.isEmpty() && !overwrite) {
+            throw new IllegalArgumentException("--out " + out + " holds another run's checkpoints ("
+                    + otherRun.stream().map(p -> out.relativize(p).toString()).toList() + "): continue that run "
+                    + "with --resume, or start a fresh one with --overwrite, which deletes them");
+        }
         Path checkpoint = resume == null ? null : resolveCheckpoint();
         if (checkpoint != null && data == null && input == null && Files.isRegularFile(out.resolve("data/train.bin"))) {
             data = out.resolve("data");                                      // the data the first run prepared
@@ -364,6 +375,10 @@ final class TrainCommand implements Callable<Integer> {
             }
 
             // Everything is checked: from here on the output directory is written.
+            if (!otherRun.isEmpty()) {
+                TrainingCheckpoint.removeRunCheckpoints(out);
+                LOG.info("--overwrite: deleted the checkpoints of the previous run in {}: {}", out, otherRun);
+            }
             Files.createDirectories(out);
             if (d.staged() != null) {
                 d = moveStagedData(d);
@@ -462,6 +477,10 @@ final class TrainCommand implements Callable<Integer> {
         Flags.nonNegative(spec, "--max-skipped-steps", maxSkippedSteps);
         Flags.nonNegative(spec, "--checkpoint-every", checkpointEvery);
         Flags.positive(spec, "--keep-checkpoints", keepCheckpoints);
+        if (resume != null && overwrite) {
+            throw Flags.usage(spec, "--resume and --overwrite exclude each other: --resume continues the run in "
+                    + "--out, --overwrite deletes its checkpoints to start a fresh one");
+        }
         if (resume != null && init != null) {
             throw Flags.usage(spec, "--resume and --init exclude each other: --resume continues a run with its "
                     + "optimizer state, --init starts a new run from saved weights");

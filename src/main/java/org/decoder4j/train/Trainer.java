@@ -418,6 +418,9 @@ public final class Trainer {
         if (val != null) {
             val.checkVocabulary(vocab);
         }
+        if (checkpointDir != null) {
+            prepareCheckpointDir();
+        }
         BatchSampler sampler = sampler();
         long batchesPerEpoch = sampler instanceof ShuffledWindows shuffled ? shuffled.batchesPerEpoch() : 0;
         long totalSteps = epochs > 0 ? (epochs * batchesPerEpoch + accumulation - 1) / accumulation : steps;
@@ -549,7 +552,7 @@ public final class Trainer {
                 Path written = checkpoints.resolve(TrainingCheckpoint.directoryName(done));
                 writeCheckpoint(written, optimizer, sampler, done, bestVal, lastVal);
                 lastCheckpoint = written;
-                prune(checkpoints);
+                prune(checkpoints, done);
             }
             if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
                 LOG.info("stopping after step {}: a listener asked to stop", done);
@@ -668,9 +671,33 @@ public final class Trainer {
         }
     }
 
-    private void prune(Path checkpoints) {
+    /**
+     * Before the first step: deletes the staging directories of a killed checkpoint write, and
+     * refuses a fresh run in a directory that holds another run's checkpoints, whose higher step
+     * numbers would have pruning delete this run's and {@code resume} continue the other run.
+     */
+    private void prepareCheckpointDir() {
         try {
-            TrainingCheckpoint.prune(checkpoints, keepCheckpoints);
+            for (Path staging : TrainingCheckpoint.removeStaging(checkpointDir)) {
+                LOG.info("removed {}, left by a checkpoint write that did not finish", staging);
+            }
+            boolean writes = checkpointEvery > 0 || val != null;
+            List<Path> others = TrainingCheckpoint.runCheckpoints(checkpointDir);
+            if (resumeFrom == null && writes && !others.isEmpty()) {
+                throw new IllegalStateException(checkpointDir + " holds the checkpoints of another run ("
+                        + others.stream().map(p -> checkpointDir.relativize(p).toString()).toList()
+                        + "): continue that run with resumeFrom, or delete them "
+                        + "(TrainingCheckpoint.removeRunCheckpoints) to start a fresh one there");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the checkpoint directory " + checkpointDir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void prune(Path checkpoints, long upToStep) {
+        try {
+            TrainingCheckpoint.prune(checkpoints, keepCheckpoints, upToStep);
         } catch (IOException e) {
             LOG.warn("cannot remove old checkpoints in {}: {}", checkpoints, e.getMessage());
         }

@@ -59,6 +59,8 @@ public final class TrainingCheckpoint {
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     /** {@code step-N} directories inside a run's {@code checkpoints} folder. */
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+    /** Temporary directories of {@link #write}: {@code .step-N.<random>}, {@code .best.<random>}, {@code .X.old.<random>}. */
+    private static final Pattern STAGING_DIR = Pattern.compile("\\.(step-\\d+|best)\\..+");
     private static final String FORMAT = "decoder4j-training-checkpoint";
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -164,10 +166,69 @@ public final class TrainingCheckpoint {
 
     /** Deletes all but the {@code keep} checkpoints with the most steps in {@code checkpoints}. */
     public static void prune(Path checkpoints, int keep) throws IOException {
-        List<Path> all = list(checkpoints);
+        prune(checkpoints, keep, Long.MAX_VALUE);
+    }
+
+    /**
+     * Deletes all but the {@code keep} checkpoints with the most steps among those of at most
+     * {@code upToStep} steps: checkpoints beyond it (left by another run) never push out the
+     * current run's, and are not deleted either.
+     */
+    public static void prune(Path checkpoints, int keep, long upToStep) throws IOException {
+        List<Path> all = list(checkpoints).stream().filter(p -> stepOf(p) <= upToStep).toList();
         for (int i = 0; i < all.size() - keep; i++) {
             deleteTree(all.get(i));
         }
+    }
+
+    /**
+     * What a run left in its output directory: its {@code checkpoints/step-N} checkpoints and its
+     * {@code best} checkpoint, if any. A fresh run in that directory would mix its checkpoints
+     * with these.
+     *
+     * <pre>{@code
+     * List<Path> old = TrainingCheckpoint.runCheckpoints(Path.of("out"));   // [out/checkpoints/step-400, out/best]
+     * }</pre>
+     */
+    public static List<Path> runCheckpoints(Path runDir) throws IOException {
+        List<Path> found = new ArrayList<>(list(runDir.resolve("checkpoints")));
+        if (Files.isRegularFile(runDir.resolve("best").resolve(STATE_FILE))) {
+            found.add(runDir.resolve("best"));
+        }
+        return found;
+    }
+
+    /** Deletes the checkpoints {@link #runCheckpoints} lists, for a fresh run that replaces them. */
+    public static void removeRunCheckpoints(Path runDir) throws IOException {
+        for (Path p : runCheckpoints(runDir)) {
+            deleteTree(p);
+        }
+    }
+
+    /**
+     * Deletes the staging directories a write killed half-way left behind
+     * ({@code checkpoints/.step-N.*}, {@code .best.*} and their {@code .old.} siblings); a
+     * finished checkpoint is never in one.
+     *
+     * @return the directories deleted
+     */
+    public static List<Path> removeStaging(Path runDir) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        for (Path parent : List.of(runDir, runDir.resolve("checkpoints"))) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(parent)) {
+                for (Path p : entries.filter(Files::isDirectory).toList()) {
+                    String name = p.getFileName().toString();
+                    if (STAGING_DIR.matcher(name).matches()) {
+                        deleteTree(p);
+                        removed.add(p);
+                    }
+                }
+            }
+        }
+        return removed;
     }
 
     /** The {@code step-N} directories holding a state file, by increasing N. */
