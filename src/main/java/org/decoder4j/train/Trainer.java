@@ -2,6 +2,7 @@ package org.decoder4j.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -672,11 +673,20 @@ public final class Trainer {
     }
 
     /**
-     * Before the first step: deletes the staging directories of a killed checkpoint write, and
-     * refuses a fresh run in a directory that holds another run's checkpoints, whose higher step
-     * numbers would have pruning delete this run's and {@code resume} continue the other run.
+     * Before the first step: makes sure the directory can be written (rather than finding out at
+     * the first checkpoint or at the end), deletes the staging directories of a killed checkpoint
+     * write, and refuses a fresh run in a directory that holds another run's checkpoints, whose
+     * higher step numbers would have pruning delete this run's and {@code resume} continue the
+     * other run.
      */
     private void prepareCheckpointDir() {
+        try {
+            Files.createDirectories(checkpointDir);
+            Files.delete(Files.createTempFile(checkpointDir, ".write-test.", ".tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the output directory " + checkpointDir + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was trained", e);
+        }
         try {
             for (Path staging : TrainingCheckpoint.removeStaging(checkpointDir)) {
                 LOG.info("removed {}, left by a checkpoint write that did not finish", staging);
