@@ -34,6 +34,7 @@ import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.train.JsonLinesLog;
 import org.decoder4j.train.Trainer;
 import org.decoder4j.train.TrainingCheckpoint;
+import org.decoder4j.train.TrainingMemory;
 import org.decoder4j.train.TrainingReport;
 import org.decoder4j.train.WindowSampling;
 import org.slf4j.Logger;
@@ -369,6 +370,7 @@ final class TrainCommand implements Callable<Integer> {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
             }
+            TrainingMemory.check(config, batchSize, t, "train");
 
             if (sparkFlags.requested()) {
                 workers = sparkFlags.start();                         // a master that cannot be reached fails here

@@ -73,11 +73,29 @@ public final class HuggingFaceGpt2 {
         if (!Files.isRegularFile(weights)) {
             throw new NoSuchFileException(weights.toString(), null, "model directory has no " + WEIGHTS_FILE);
         }
-        GPT model = GPT.forLoading(config, dataType);
         try (SafeTensorsFile file = SafeTensors.open(weights)) {
+            // Names, shapes and total size are checked from the header, and the size against the
+            // machine's memory, before the model is allocated.
+            Gpt2WeightsLayout.check(config, file, dir.resolve(CONFIG_FILE).toString());
+            ModelMemory.check(config, dataType.width(), 1, dir.resolve(CONFIG_FILE).toString());
+            GPT model = GPT.forLoading(config, dataType);
             load(model, file.names(), file::load, weights.toString());
+            return model;
         }
-        return model;
+    }
+
+    /**
+     * Checks the weights file of a model directory against its config (names, shapes, total size)
+     * and the config against the machine's memory, reading only the header.
+     *
+     * @throws IOException naming both files and the first difference
+     * @throws IllegalArgumentException if the model cannot fit in memory, naming the key and the estimate
+     */
+    public static void checkWeights(Path dir, GPTConfig config) throws IOException {
+        try (SafeTensorsFile file = SafeTensors.open(dir.resolve(WEIGHTS_FILE))) {
+            Gpt2WeightsLayout.check(config, file, dir.resolve(CONFIG_FILE).toString());
+        }
+        ModelMemory.check(config, 4, 1, dir.resolve(CONFIG_FILE).toString());
     }
 
     // ------------------------------------------------------------------ config.json

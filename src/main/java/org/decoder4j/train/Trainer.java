@@ -419,6 +419,7 @@ public final class Trainer {
         if (val != null) {
             val.checkVocabulary(vocab);
         }
+        TrainingMemory.check(model.config(), batchSize, contextLength, "Trainer");
         if (checkpointDir != null) {
             prepareCheckpointDir();
         }
