@@ -37,6 +37,11 @@ import org.decoder4j.tensor.NoGrad;
  */
 public final class Generator {
 
+    /** Room for generated ids made at the start; more is added as it fills. */
+    private static final int INITIAL_ROOM = 1024;
+    /** The longest Java array of ids. */
+    private static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
+
     private final GPT model;
     private final Tokenizer tokenizer;
     private final boolean cached;
@@ -127,7 +132,9 @@ public final class Generator {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
         }
-        int[] sequence = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+        // Grown as tokens come, never sized by maxNewTokens: a generation that stops early (a stop
+        // sequence) costs what it generated, whatever the bound.
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + Math.min(maxNewTokens, INITIAL_ROOM));
         int length = prompt.length;
         SplittableRandom random = new SplittableRandom(sampling.seed());
         boolean wasTraining = model.isTraining();
@@ -140,6 +147,13 @@ public final class Generator {
                     row = Arrays.copyOf(row, allowed);                       // padded ids are never drawn
                 }
                 int next = TokenChooser.choose(row, sampling, random, sequence, length);
+                if (length == sequence.length) {
+                    if (length == MAX_LENGTH) {
+                        throw new IllegalStateException("the sequence reached " + MAX_LENGTH + " tokens, the "
+                                + "longest a Java array holds; generate in parts");
+                    }
+                    sequence = Arrays.copyOf(sequence, (int) Math.min(MAX_LENGTH, 2L * length));
+                }
                 sequence[length++] = next;
                 if (!onToken.test(next)) {
                     break;
