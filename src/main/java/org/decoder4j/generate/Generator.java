@@ -143,6 +143,7 @@ public final class Generator {
              NextTokenLogits logits = cached ? new CachedLogits(model) : new FullWindowLogits(model)) {
             for (int n = 0; n < maxNewTokens; n++) {
                 double[] row = logits.next(sequence, length);
+                requireNumbers(row, length);
                 if (allowed < row.length) {
                     row = Arrays.copyOf(row, allowed);                       // padded ids are never drawn
                 }
@@ -172,6 +173,16 @@ public final class Generator {
         for (int id : prompt) {
             if (id < 0 || id >= vocab) {
                 throw new IllegalArgumentException("prompt token " + id + " is outside the vocabulary of " + vocab);
+            }
+        }
+    }
+
+    /** NaN logits would make every choice arbitrary (argmax picks id 0, a draw picks garbage). */
+    private static void requireNumbers(double[] logits, int position) {
+        for (double x : logits) {
+            if (Double.isNaN(x)) {
+                throw new IllegalStateException("the model's next-token logits after " + position + " tokens hold "
+                        + "NaN, so there is nothing to sample from: its weights are not finite");
             }
         }
     }

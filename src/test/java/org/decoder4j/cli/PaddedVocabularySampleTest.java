@@ -52,6 +52,22 @@ class PaddedVocabularySampleTest {
     }
 
     @Test
+    void nanLogitsAreAnErrorNotText() throws Exception {
+        GPT broken = GPT.builder().vocabSize(6).contextLength(16).layers(1).heads(2).embeddingSize(8).seed(4).build();
+        broken.blocks().get(0).namedParameters().get("mlp.fc.bias").value().putScalar(0, Double.NaN);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Generator.of(broken, tokenizer).generate("ab", Sampling.greedy(), 5));
+        assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("after 2 tokens"), e.getMessage());
+        Path dirOfBroken = dir.resolve("broken");
+        broken.save(dirOfBroken);
+        tokenizer.save(dirOfBroken);
+        Cli.Result r = Cli.run("sample", "--model", dirOfBroken, "--prompt", "ab", "--max-new-tokens", 5);
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        assertTrue(r.err().contains("NaN"), r::toString);
+    }
+
+    @Test
     void sampleCommandPrintsText() {
         Cli.Result r = Cli.run("sample", "--model", model, "--prompt", "ab", "--max-new-tokens", 30, "--seed", 1);
         assertEquals(0, r.exit(), r::toString);

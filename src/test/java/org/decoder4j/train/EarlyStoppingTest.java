@@ -27,6 +27,14 @@ class EarlyStoppingTest {
     }
 
     @Test
+    void anInfiniteFirstLossIsNotTheBest() {
+        EarlyStopping early = new EarlyStopping(2);
+        assertEquals(-1, stopStep(early, Double.POSITIVE_INFINITY, 3.0, 2.9));
+        assertEquals(2.9, early.bestLoss());
+        assertEquals(300, early.bestStep());
+    }
+
+    @Test
     void stopsAfterPatienceEvaluationsWithoutImprovement() {
         EarlyStopping early = new EarlyStopping(2);
         //                    best 2.0 at 300;  400 and 500 do not beat it
