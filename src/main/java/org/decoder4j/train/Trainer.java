@@ -495,10 +495,13 @@ public final class Trainer {
                 boolean overflow = scaler != null && scaler.foundInf();
                 norm = clipNorm > 0 && !overflow ? GradClip.clipGradNorm(parameters, clipNorm, clipNormType, false)
                         : GradClip.totalNorm(parameters, clipNormType);
+                boolean good = loss < lossLimit && Double.isFinite(norm);         // false for NaN too
                 if (scaler != null) {
-                    skipped = !scaler.step(optimizer);
+                    if (overflow || good) {
+                        skipped = !scaler.step(optimizer);                   // the scaler's own skip on overflow
+                    }
                     scaler.update();
-                } else if (Double.isFinite(loss) && loss < lossLimit && Double.isFinite(norm)) {
+                } else if (good) {
                     optimizer.step();
                 }
             }

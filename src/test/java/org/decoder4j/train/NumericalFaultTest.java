@@ -140,6 +140,21 @@ class NumericalFaultTest {
     }
 
     @Test
+    void aBadStepIsNotAppliedWithALossScalerEither() {
+        GPT model = tiny();
+        List<INDArray> weights = new java.util.ArrayList<>();
+        trainer(model).steps(5).gradScaler(new GradScaler()).maxBadSteps(1).distributed(nanLossOn(Set.of(3L)))
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepResult s) {
+                        weights.add(model.parameters().get(0).value().dup());
+                    }
+                }).fit();
+        assertEquals(weights.get(2), weights.get(3), "step 3 reported a NaN loss: its update is not applied");
+        assertFalse(weights.get(3).equals(weights.get(4)), "step 4 is applied");
+    }
+
+    @Test
     void aNanValidationLossIsNeverTheBest() throws IOException {
         GPT model = tiny();
         assertThrows(TrainingDivergedException.class, () -> trainer(model).checkpointDir(tmp).evalEvery(2)
