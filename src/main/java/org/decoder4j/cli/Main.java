@@ -66,7 +66,16 @@ public final class Main implements Callable<Integer> {
             if (verbose(parseResult)) {
                 CliLogging.verbose();
             }
-            return new CommandLine.RunLast().execute(parseResult);
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                // An input larger than the JVM's heap: one line, as for any other error.
+                CommandLine last = parseResult.asCommandLineList().get(parseResult.asCommandLineList().size() - 1);
+                last.getErr().println(last.getCommandSpec().qualifiedName() + ": out of Java heap memory ("
+                        + e.getMessage() + "); give the JVM more with -Xmx, or a smaller input");
+                last.getErr().flush();
+                return CommandLine.ExitCode.SOFTWARE;
+            }
         });
         return cmd;
     }
