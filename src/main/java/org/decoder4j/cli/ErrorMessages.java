@@ -22,7 +22,9 @@ final class ErrorMessages {
             return oneLine(fileProblem(f));
         }
         if (e instanceof UncheckedIOException u && u.getCause() != null) {
-            return oneLine(message(u) + ": " + describe(u.getCause()));
+            String cause = describe(u.getCause());
+            // A wrapper that already quotes its cause's message says it once.
+            return message(u).contains(message(u.getCause())) ? oneLine(message(u)) : oneLine(message(u) + ": " + cause);
         }
         if (e instanceof java.io.IOException
                 || e instanceof IllegalArgumentException

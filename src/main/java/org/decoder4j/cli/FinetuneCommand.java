@@ -94,6 +94,11 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1337", description = "Order of the dialogues (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--max-bad-steps", paramLabel = "N", defaultValue = "0",
+            description = "Steps in a row with a non-finite loss or gradient norm that are skipped before the run "
+                    + "stops with exit status 3; 0 stops at the first (default: ${DEFAULT-VALUE}).")
+    int maxBadSteps;
+
     @Option(names = "--log-every", defaultValue = "50", description = "Progress line interval (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -105,6 +110,7 @@ final class FinetuneCommand implements Callable<Integer> {
         Flags.nonNegative(spec, "--weight-decay", weightDecay);
         Flags.nonNegative(spec, "--grad-clip", gradClip);
         Flags.positive(spec, "--log-every", logEvery);
+        Flags.nonNegative(spec, "--max-bad-steps", maxBadSteps);
         ChatTemplate chat = chatTemplate();
         ModelDirectory dir = ModelDirectory.open(model);
         Tokenizer tokenizer = dir.tokenizer().orElseThrow(() -> new NoSuchFileException(
@@ -131,6 +137,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 .schedule(LrSchedule.constant())
                 .clipGradNorm(gradClip)
                 .seed(seed)
+                .maxBadSteps(maxBadSteps)
                 .checkpointDir(out)
                 .tokenizer(tokenizer)
                 .listener(new LoggingListener(logEvery))

@@ -3,6 +3,7 @@ package org.decoder4j.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.decoder4j.tensor.NativeRuntime;
+import org.decoder4j.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Results go to standard output, progress and errors to standard error. Exit status: 0 on
  * success, 2 for a usage error (unknown flag, bad value, conflicting flags), 1 for any other
- * error (missing or malformed file, data that does not fit the model). An error is one line
+ * error (missing or malformed file, data that does not fit the model), 3 when training diverged
+ * (non-finite loss or gradients; nothing was saved after it). An error is one line
  * naming the problem; {@code --verbose} adds the stack trace.
  */
 @Command(name = "decoder4j",
@@ -44,6 +46,9 @@ public final class Main implements Callable<Integer> {
     /** Exit status of a usage error, as picocli reports it. */
     static final int USAGE = CommandLine.ExitCode.USAGE;
 
+    /** Exit status of a training run stopped by non-finite losses, gradients or weights. */
+    static final int DIVERGED = 3;
+
     @Spec
     CommandSpec spec;
 
@@ -61,7 +66,16 @@ public final class Main implements Callable<Integer> {
             if (verbose(parseResult)) {
                 CliLogging.verbose();
             }
-            return new CommandLine.RunLast().execute(parseResult);
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                // An input larger than the JVM's heap: one line, as for any other error.
+                CommandLine last = parseResult.asCommandLineList().get(parseResult.asCommandLineList().size() - 1);
+                last.getErr().println(last.getCommandSpec().qualifiedName() + ": out of Java heap memory ("
+                        + e.getMessage() + "); give the JVM more with -Xmx, or a smaller input");
+                last.getErr().flush();
+                return CommandLine.ExitCode.SOFTWARE;
+            }
         });
         return cmd;
     }
@@ -107,7 +121,7 @@ public final class Main implements Callable<Integer> {
             e.printStackTrace(err);
         }
         err.flush();
-        return CommandLine.ExitCode.SOFTWARE;
+        return e instanceof TrainingDivergedException ? DIVERGED : CommandLine.ExitCode.SOFTWARE;
     }
 
     private static boolean verbose(ParseResult result) {

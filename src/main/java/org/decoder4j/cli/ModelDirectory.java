@@ -43,6 +43,7 @@ final class ModelDirectory {
             throw new NoSuchFileException(weights.toString(), null,
                     "model directory has no " + HuggingFaceGpt2.WEIGHTS_FILE);
         }
+        HuggingFaceGpt2.checkWeights(dir, config);
         return new ModelDirectory(dir, config);
     }
 

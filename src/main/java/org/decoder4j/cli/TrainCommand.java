@@ -34,6 +34,7 @@ import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.train.JsonLinesLog;
 import org.decoder4j.train.Trainer;
 import org.decoder4j.train.TrainingCheckpoint;
+import org.decoder4j.train.TrainingMemory;
 import org.decoder4j.train.TrainingReport;
 import org.decoder4j.train.WindowSampling;
 import org.slf4j.Logger;
@@ -252,6 +253,16 @@ final class TrainCommand implements Callable<Integer> {
                     + "overflow); off is refused with fp16 (default: ${DEFAULT-VALUE}).")
     String lossScale;
 
+    @Option(names = "--max-bad-steps", paramLabel = "N", defaultValue = "0",
+            description = "Steps in a row with a non-finite loss or gradient norm that are skipped before the run "
+                    + "stops with exit status 3; 0 stops at the first (default: ${DEFAULT-VALUE}).")
+    int maxBadSteps;
+
+    @Option(names = "--max-skipped-steps", paramLabel = "N", defaultValue = "16",
+            description = "Optimizer steps in a row the fp16 loss scaler may skip before the run stops with exit "
+                    + "status 3 (default: ${DEFAULT-VALUE}).")
+    int maxSkippedSteps;
+
     // ------------------------------------------------------------------ checkpoints
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
@@ -262,6 +273,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", paramLabel = "N", defaultValue = "3",
             description = "Keep the N latest checkpoints (default: ${DEFAULT-VALUE}); OUT/best is kept apart.")
     int keepCheckpoints;
+
+    @Option(names = "--overwrite",
+            description = "Start a fresh run in an --out that holds another run's checkpoints (OUT/checkpoints, "
+                    + "OUT/best), deleting them first; without it such an --out is refused.")
+    boolean overwrite;
 
     @Option(names = "--resume", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
             description = "Continue a run: from the checkpoint DIR, or from the latest checkpoint in DIR/checkpoints, "
@@ -312,6 +328,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkFlags();
+        List<Path> otherRun = resume == null ? TrainingCheckpoint.runCheckpoints(out) : List.of();
+        if (!otherRun.isEmpty() && !overwrite) {
+            throw new IllegalArgumentException("--out " + out + " holds another run's checkpoints ("
+                    + otherRun.stream().map(p -> out.relativize(p).toString()).toList() + "): continue that run "
+                    + "with --resume, or start a fresh one with --overwrite, which deletes them");
+        }
         Path checkpoint = resume == null ? null : resolveCheckpoint();
         if (checkpoint != null && data == null && input == null && Files.isRegularFile(out.resolve("data/train.bin"))) {
             data = out.resolve("data");                                      // the data the first run prepared
@@ -348,12 +370,17 @@ final class TrainCommand implements Callable<Integer> {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
             }
+            TrainingMemory.check(config, batchSize, t, "train");
 
             if (sparkFlags.requested()) {
                 workers = sparkFlags.start();                         // a master that cannot be reached fails here
             }
 
             // Everything is checked: from here on the output directory is written.
+            if (!otherRun.isEmpty()) {
+                TrainingCheckpoint.removeRunCheckpoints(out);
+                LOG.info("--overwrite: deleted the checkpoints of the previous run in {}: {}", out, otherRun);
+            }
             Files.createDirectories(out);
             if (d.staged() != null) {
                 d = moveStagedData(d);
@@ -428,6 +455,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (epochs != null) {
             Flags.positive(spec, "--epochs", epochs);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--steps")) {
+                throw Flags.usage(spec, "--epochs and --steps exclude each other: --epochs sets the number of "
+                        + "steps from the data; give one of them");
+            }
         }
         if (schedulePer == ScheduleUnit.EPOCH && epochs == null && sampling != WindowSampling.SHUFFLED) {
             throw Flags.usage(spec, "--schedule-per epoch needs --epochs (or --sampling shuffled)");
@@ -444,8 +475,14 @@ final class TrainCommand implements Callable<Integer> {
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw Flags.usage(spec, "--nesterov needs --momentum > 0 and --dampening 0");
         }
+        Flags.nonNegative(spec, "--max-bad-steps", maxBadSteps);
+        Flags.nonNegative(spec, "--max-skipped-steps", maxSkippedSteps);
         Flags.nonNegative(spec, "--checkpoint-every", checkpointEvery);
         Flags.positive(spec, "--keep-checkpoints", keepCheckpoints);
+        if (resume != null && overwrite) {
+            throw Flags.usage(spec, "--resume and --overwrite exclude each other: --resume continues the run in "
+                    + "--out, --overwrite deletes its checkpoints to start a fresh one");
+        }
         if (resume != null && init != null) {
             throw Flags.usage(spec, "--resume and --init exclude each other: --resume continues a run with its "
                     + "optimizer state, --init starts a new run from saved weights");
@@ -635,6 +672,8 @@ final class TrainCommand implements Callable<Integer> {
                 .checkpointDir(out)
                 .checkpointEvery(checkpointEvery)
                 .keepCheckpoints(keepCheckpoints)
+                .maxBadSteps(maxBadSteps)
+                .maxSkippedSteps(maxSkippedSteps)
                 .tokenizer(tokenizer);
         if (epochs != null) {
             trainer.epochs(epochs);
@@ -723,7 +762,7 @@ final class TrainCommand implements Callable<Integer> {
         if (tokenizer != null && sampleTokens > 0) {
             int[] prompt = samplePrompt(tokenizer, d.train());
             Sampling sampling = Sampling.topK(Math.min(200, model.config().vocabSize())).temperature(0.8).seed(seed);
-            int[] ids = Generator.of(model).generate(prompt, sampling, sampleTokens, id -> { });
+            int[] ids = Generator.of(model, tokenizer).generate(prompt, sampling, sampleTokens, id -> { });
             o.println();
             o.println(tokenizer.decode(ids));
         }

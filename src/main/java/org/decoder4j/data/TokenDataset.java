@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -48,9 +49,15 @@ public final class TokenDataset {
      * Maps a token file.
      *
      * @throws NoSuchFileException if it does not exist
-     * @throws IOException if it is empty or has an odd number of bytes (the message names the file and size)
+     * @throws IOException if it is empty or has an odd number of bytes (the message names the file and
+     *                     size), or, for a uint32 file, holds an id of 2^31 or more (named with its byte
+     *                     offset); a uint32 file is read through once to check this
      */
     public static TokenDataset open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a directory; expected a token file (train.bin, val.bin, as "
+                    + "prepare writes them)");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long bytes = channel.size();
             if (bytes == 0) {
@@ -80,7 +87,11 @@ public final class TokenDataset {
                                 width * tokens)
                         .order(ByteOrder.LITTLE_ENDIAN);
             }
-            return new TokenDataset(segments, size, file.toString(), format);
+            TokenDataset dataset = new TokenDataset(segments, size, file.toString(), format);
+            if (dataset.wide) {
+                dataset.checkIdsBelow2To31(format.headerBytes());
+            }
+            return dataset;
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "token file not found");
         }
@@ -118,6 +129,28 @@ public final class TokenDataset {
             }
         }
         return new TokenDataset(new ByteBuffer[] {buffer}, tokens.length, "in-memory tokens", format);
+    }
+
+    /**
+     * A uint32 id of 2^31 or more reads as a negative int: refused here, when the file is opened,
+     * rather than at the first batch that meets it. The same pass finds the largest id.
+     */
+    private void checkIdsBelow2To31(int headerBytes) throws IOException {
+        int max = -1;
+        long index = 0;
+        for (ByteBuffer segment : segments) {
+            int n = segment.capacity() / 4;
+            for (int k = 0; k < n; k++, index++) {
+                int id = segment.getInt(4 * k);
+                if (id < 0) {
+                    throw new IOException(source + ": token id " + Integer.toUnsignedString(id) + " at index " + index
+                            + " (byte offset " + (headerBytes + 4 * index) + ") is 2^31 or more; uint32 token files "
+                            + "hold ids up to " + Integer.MAX_VALUE + ", so the file is corrupt or not a token file");
+                }
+                max = Math.max(max, id);
+            }
+        }
+        maxToken = max;
     }
 
     /** How the ids are stored. */

@@ -73,9 +73,7 @@ public final class TokenFileOutput implements AutoCloseable {
     }
 
     private void write(ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            file.channel().write(bytes);
-        }
+        file.write(bytes);
     }
 
     /** Ids appended so far. */

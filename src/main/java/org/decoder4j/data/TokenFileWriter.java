@@ -32,7 +32,11 @@ public final class TokenFileWriter {
     public static void write(Path file, int[] tokens) throws IOException {
         checkRange(tokens, 0, tokens.length);
         try (AtomicWrite out = AtomicWrite.to(file)) {
-            write(tokens, 0, tokens.length, out.channel());
+            try {
+                write(tokens, 0, tokens.length, out.channel());
+            } catch (IOException e) {
+                throw out.named(e);                                          // a full disk names no file
+            }
             out.commit();
         }
     }

@@ -23,7 +23,9 @@ final class TokenizerFile {
         Tokenizer read(JsonNode root, Path dir) throws IOException;
     }
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)   // one value per file or line
+            .build();
 
     private static final Map<String, Reader> READERS = Map.of(
             CharTokenizer.TYPE, (root, dir) -> CharTokenizer.fromJson(root),

@@ -12,7 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs the model on one batch and reduces its output to a {@link ScoredBatch}: the summed
- * negative log-likelihood of the scored targets and each one's rank. Only the rows of scored
+ * negative log-likelihood of the scored targets and each one's rank (entries other than the target
+ * with a log-probability at least the target's, so ties never count in its favour; a row with a
+ * NaN is {@link ScoredBatch#UNRANKED}). Only the rows of scored
  * positions go through the softmax, so a window that scores few of its positions (a sliding
  * window with a small stride) costs little beyond its forward pass. The caller owns the no-grad
  * and memory scopes; everything returned is on the Java heap.
@@ -66,12 +68,19 @@ final class BatchScorer {
                 .addInputs(logp.reshape((long) scored * vocab), Nd4j.createFromArray(picks))
                 .addIntegerArguments(0)
                 .build())[0];                                                              // (n)
-        INDArray above = logp.subColumnVector(target.reshape(scored, 1)).gt(0.0);          // (n, V)
-        int[] ranks = above.castTo(DataType.INT32).sum(1).toIntVector();                   // (n)
-
+        // Ties count against the target: its rank is the number of other entries at least as
+        // likely. Comparisons with NaN are false (and -inf − -inf is NaN), so a NaN or zero-probability
+        // target is caught by hand below.
+        INDArray atLeast = logp.subColumnVector(target.reshape(scored, 1)).gte(0.0);       // (n, V)
+        int[] ranks = atLeast.castTo(DataType.INT32).sum(1).toIntVector();                 // (n), target included
+        INDArray nanCounts = logp.isNaN().castTo(DataType.INT32).sum(1);                   // (n)
+        int[] nans = nanCounts.toIntVector();
+        double[] targetLogp = target.toDoubleVector();
         double nll = 0;
-        for (double logProbability : target.toDoubleVector()) {
-            nll -= logProbability;
+        for (int r = 0; r < scored; r++) {
+            nll -= targetLogp[r];
+            boolean unranked = Double.isNaN(targetLogp[r]) || targetLogp[r] == Double.NEGATIVE_INFINITY || nans[r] > 0;
+            ranks[r] = unranked ? ScoredBatch.UNRANKED : ranks[r] - 1;        // probability 0 is never a hit
         }
         return new ScoredBatch(nll, scored, ranks);
     }

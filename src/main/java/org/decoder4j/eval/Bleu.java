@@ -138,21 +138,26 @@ public final class Bleu {
         long[] counts = new long[maxOrder];
         long[] totals = new long[maxOrder];
         for (int i = 0; i < hypotheses.size(); i++) {
-            NgramCounts refNgrams = null;
+            List<List<String>> refTokens = new ArrayList<>();
             List<Integer> refLengths = new ArrayList<>();
             for (List<String> stream : references) {
                 List<String> tokens = tokens(stream.get(i));
+                refTokens.add(tokens);
                 refLengths.add(tokens.size());
-                NgramCounts ngrams = NgramCounts.of(tokens, maxOrder);
-                refNgrams = refNgrams == null ? ngrams : refNgrams.max(ngrams);
             }
             List<String> hyp = tokens(hypotheses.get(i));
             sysLen += hyp.size();
             refLen += closestLength(hyp.size(), refLengths);
-            for (Map.Entry<List<String>, Integer> e : NgramCounts.of(hyp, maxOrder).asMap().entrySet()) {
-                int n = e.getKey().size() - 1;
-                totals[n] += e.getValue();
-                counts[n] += Math.min(e.getValue(), refNgrams.count(e.getKey()));
+            for (int n = 1; n <= maxOrder; n++) {                            // one order in memory at a time
+                NgramCounts refNgrams = null;
+                for (List<String> tokens : refTokens) {
+                    NgramCounts ngrams = NgramCounts.of(tokens, n);
+                    refNgrams = refNgrams == null ? ngrams : refNgrams.max(ngrams);
+                }
+                for (Map.Entry<List<String>, Integer> e : NgramCounts.of(hyp, n).asMap().entrySet()) {
+                    totals[n - 1] += e.getValue();
+                    counts[n - 1] += Math.min(e.getValue(), refNgrams.count(e.getKey()));
+                }
             }
         }
         return new BleuStatistics(sysLen, refLen, boxed(counts), boxed(totals));

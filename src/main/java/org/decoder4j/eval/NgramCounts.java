@@ -4,7 +4,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** How often each n-gram of orders 1 ... max occurs in a token sequence. */
+/**
+ * How often each n-gram of one order occurs in a token sequence. One order at a time, so that a
+ * very long segment holds the n-grams of a single order in memory, not of all four at once.
+ */
 final class NgramCounts {
 
     private final Map<List<String>, Integer> counts;
@@ -13,22 +16,19 @@ final class NgramCounts {
         this.counts = counts;
     }
 
-    /** The n-grams of {@code tokens} for n = 1 ... {@code maxOrder}. */
-    static NgramCounts of(List<String> tokens, int maxOrder) {
+    /** The n-grams of order {@code n} of {@code tokens}. */
+    static NgramCounts of(List<String> tokens, int n) {
         Map<List<String>, Integer> counts = new HashMap<>();
-        for (int n = 1; n <= maxOrder; n++) {
-            for (int i = 0; i + n <= tokens.size(); i++) {
-                counts.merge(List.copyOf(tokens.subList(i, i + n)), 1, Integer::sum);
-            }
+        for (int i = 0; i + n <= tokens.size(); i++) {
+            counts.merge(tokens.subList(i, i + n), 1, Integer::sum);          // views: tokens outlives the map
         }
         return new NgramCounts(counts);
     }
 
-    /** For each n-gram, its largest count in this or {@code other} (the references of one segment). */
+    /** For each n-gram, its largest count in this or {@code other} (the references of one segment); this one is updated. */
     NgramCounts max(NgramCounts other) {
-        Map<List<String>, Integer> merged = new HashMap<>(counts);
-        other.counts.forEach((ngram, count) -> merged.merge(ngram, count, Math::max));
-        return new NgramCounts(merged);
+        other.counts.forEach((ngram, count) -> counts.merge(ngram, count, Math::max));
+        return this;
     }
 
     int count(List<String> ngram) {

@@ -12,10 +12,15 @@ package org.decoder4j.eval;
  *
  * @param negativeLogLikelihood sum over scored positions of {@code −log p(target)}, in nats
  * @param tokens                number of scored positions
- * @param targetRanks           for each scored position, how many vocabulary entries have a strictly
- *                              larger logit than the target (0: the target is the most likely token)
+ * @param targetRanks           for each scored position, how many other vocabulary entries have a
+ *                              logit at least the target's (0: the target alone is the most likely
+ *                              token; a tie is not a hit), or {@link #UNRANKED} when the logits hold
+ *                              a NaN
  */
 public record ScoredBatch(double negativeLogLikelihood, long tokens, int[] targetRanks) {
+
+    /** The rank of a target whose logits hold a NaN: never within any top-k. */
+    public static final int UNRANKED = Integer.MAX_VALUE;
 
     public ScoredBatch {
         if (tokens != targetRanks.length) {

@@ -35,6 +35,9 @@ public final class SegmentFile {
      * @throws IllegalArgumentException          when it holds no line at all
      */
     public static List<String> read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a directory; expected a text file with one segment per line");
+        }
         byte[] bytes = Files.readAllBytes(file);
         String text;
         try {

@@ -2,8 +2,10 @@ package org.decoder4j.eval;
 
 /**
  * Top-k next-token accuracy: the fraction of scored positions whose target is among the model's
- * {@code k} most likely next tokens, that is, fewer than {@code k} vocabulary entries have a
- * strictly larger logit than the target (a tie counts in the target's favour). Positions whose
+ * {@code k} most likely next tokens, that is, fewer than {@code k} other vocabulary entries have a
+ * logit at least the target's: a tie counts against the target, so a model whose logits are all
+ * equal scores 0 (for {@code k} below the vocabulary size), and a position whose logits hold a NaN
+ * is never a hit. Positions whose
  * target is {@link org.decoder4j.loss.Loss#IGNORE_INDEX} are not counted.
  *
  * <pre>{@code

@@ -30,8 +30,17 @@ import org.decoder4j.tensor.NoGrad;
  * {@code contextLength} tokens, as nanoGPT crops them. Several prompts ({@link #generateAll}) are
  * generated one after another, each with its own cache, so each output is what the prompt gives
  * alone. A generator is not safe for use by several threads at once.
+ *
+ * <p>A model trained with a vocabulary padded beyond its tokenizer's (nanoGPT's
+ * {@code vocab_size} rounded up, or {@code train --vocab-size}) has logits for ids the tokenizer
+ * lacks: a generator that knows the tokenizer draws only among the tokenizer's ids.
  */
 public final class Generator {
+
+    /** Room for generated ids made at the start; more is added as it fills. */
+    private static final int INITIAL_ROOM = 1024;
+    /** The longest Java array of ids. */
+    private static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
 
     private final GPT model;
     private final Tokenizer tokenizer;
@@ -67,7 +76,7 @@ public final class Generator {
 
     /** The prompt followed by {@code maxNewTokens} generated tokens, decoded. */
     public String generate(Tokenizer tokenizer, String prompt, Sampling sampling, int maxNewTokens) {
-        int[] ids = generate(tokenizer.encode(prompt), sampling, maxNewTokens, t -> { });
+        int[] ids = run(tokenizer.encode(prompt), sampling, maxNewTokens, id -> true, allowedIds(tokenizer));
         return tokenizer.decode(ids);
     }
 
@@ -83,7 +92,7 @@ public final class Generator {
     public Completion generate(String prompt, Sampling sampling, Stopping stopping, Consumer<String> onText) {
         Tokenizer tok = tokenizer();
         TextStream stream = new TextStream(tok, stopping, onText);
-        run(encode(tok, prompt), sampling, stopping.maxNewTokens(), stream::accept);
+        run(encode(tok, prompt), sampling, stopping.maxNewTokens(), stream::accept, allowedIds(tok));
         stream.finish();
         Completion.FinishReason reason = stream.stopped()
                 ? Completion.FinishReason.STOP_SEQUENCE : Completion.FinishReason.MAX_NEW_TOKENS;
@@ -101,7 +110,7 @@ public final class Generator {
 
     /**
      * Extends {@code prompt} by {@code maxNewTokens} tokens; {@code onToken} sees each new id as it
-     * is chosen.
+     * is chosen. With this generator's tokenizer, only the tokenizer's ids are drawn.
      *
      * @return prompt and generated ids
      */
@@ -109,20 +118,23 @@ public final class Generator {
         return run(prompt, sampling, maxNewTokens, id -> {
             onToken.accept(id);
             return true;
-        });
+        }, allowedIds(tokenizer));
     }
 
     /**
      * The loop: {@code onToken} sees each new id and returns whether to go on.
      *
+     * @param allowed ids {@code [0, allowed)} may be drawn; the model's logits beyond are masked
      * @return prompt and generated ids
      */
-    private int[] run(int[] prompt, Sampling sampling, int maxNewTokens, IntPredicate onToken) {
-        checkPrompt(prompt);
+    private int[] run(int[] prompt, Sampling sampling, int maxNewTokens, IntPredicate onToken, int allowed) {
+        checkPrompt(prompt, allowed);
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
         }
-        int[] sequence = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+        // Grown as tokens come, never sized by maxNewTokens: a generation that stops early (a stop
+        // sequence) costs what it generated, whatever the bound.
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + Math.min(maxNewTokens, INITIAL_ROOM));
         int length = prompt.length;
         SplittableRandom random = new SplittableRandom(sampling.seed());
         boolean wasTraining = model.isTraining();
@@ -130,7 +142,19 @@ public final class Generator {
         try (NoGrad ignored = NoGrad.enter();
              NextTokenLogits logits = cached ? new CachedLogits(model) : new FullWindowLogits(model)) {
             for (int n = 0; n < maxNewTokens; n++) {
-                int next = TokenChooser.choose(logits.next(sequence, length), sampling, random, sequence, length);
+                double[] row = logits.next(sequence, length);
+                requireNumbers(row, length);
+                if (allowed < row.length) {
+                    row = Arrays.copyOf(row, allowed);                       // padded ids are never drawn
+                }
+                int next = TokenChooser.choose(row, sampling, random, sequence, length);
+                if (length == sequence.length) {
+                    if (length == MAX_LENGTH) {
+                        throw new IllegalStateException("the sequence reached " + MAX_LENGTH + " tokens, the "
+                                + "longest a Java array holds; generate in parts");
+                    }
+                    sequence = Arrays.copyOf(sequence, (int) Math.min(MAX_LENGTH, 2L * length));
+                }
                 sequence[length++] = next;
                 if (!onToken.test(next)) {
                     break;
@@ -142,16 +166,31 @@ public final class Generator {
         return Arrays.copyOf(sequence, length);
     }
 
-    private void checkPrompt(int[] prompt) {
+    private void checkPrompt(int[] prompt, int vocab) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
-        int vocab = model.config().vocabSize();
         for (int id : prompt) {
             if (id < 0 || id >= vocab) {
                 throw new IllegalArgumentException("prompt token " + id + " is outside the vocabulary of " + vocab);
             }
         }
+    }
+
+    /** NaN logits would make every choice arbitrary (argmax picks id 0, a draw picks garbage). */
+    private static void requireNumbers(double[] logits, int position) {
+        for (double x : logits) {
+            if (Double.isNaN(x)) {
+                throw new IllegalStateException("the model's next-token logits after " + position + " tokens hold "
+                        + "NaN, so there is nothing to sample from: its weights are not finite");
+            }
+        }
+    }
+
+    /** The ids that may be drawn: the tokenizer's when there is one, else every id of the model. */
+    private int allowedIds(Tokenizer tok) {
+        int vocab = model.config().vocabSize();
+        return tok == null ? vocab : Math.min(vocab, tok.vocabSize());
     }
 
     private static int[] encode(Tokenizer tok, String prompt) {

@@ -68,12 +68,34 @@ public final class AtomicWrite implements AutoCloseable {
     /** Writes {@code bytes} to {@code target} atomically. */
     public static void write(Path target, byte[] bytes) throws IOException {
         try (AtomicWrite out = to(target)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                out.channel().write(buffer);
-            }
+            out.write(ByteBuffer.wrap(bytes));
             out.commit();
         }
+    }
+
+    /**
+     * Writes all of {@code bytes} to the temporary file.
+     *
+     * @throws IOException naming the target, for a failure whose message does not (a full disk
+     *                     says only "No space left on device")
+     */
+    public void write(ByteBuffer bytes) throws IOException {
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            throw named(e);
+        }
+    }
+
+    /** {@code e} with the target's name in its message, unless it names a file already. */
+    public IOException named(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException) {
+            return e;
+        }
+        return new IOException(target + ": cannot write: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage()), e);
     }
 
     /** The file that {@link #commit()} will replace. */
@@ -107,7 +129,10 @@ public final class AtomicWrite implements AutoCloseable {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw named(e);
+        } catch (RuntimeException e) {
             Files.deleteIfExists(temporary);
             throw e;
         }

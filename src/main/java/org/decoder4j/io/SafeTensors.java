@@ -134,12 +134,14 @@ public final class SafeTensors {
 
         try (AtomicWrite out = AtomicWrite.to(file)) {
             FileChannel channel = out.channel();
-            while (head.hasRemaining()) {
-                channel.write(head);
-            }
-            int i = 0;
-            for (INDArray array : sorted.values()) {
-                TensorEncoder.write(array, dtypes.get(i++), channel);
+            try {
+                out.write(head);
+                int i = 0;
+                for (INDArray array : sorted.values()) {
+                    TensorEncoder.write(array, dtypes.get(i++), channel);
+                }
+            } catch (IOException e) {
+                throw out.named(e);                                          // a full disk names no file
             }
             out.commit();
         }

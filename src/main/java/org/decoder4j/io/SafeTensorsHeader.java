@@ -2,6 +2,7 @@ package org.decoder4j.io;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -27,6 +28,7 @@ record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata)
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     /**
@@ -41,8 +43,10 @@ record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata)
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
+            long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
             throw new SafeTensorsFormatException(source + ": header is not valid JSON: " + e.getOriginalMessage()
-                    + " (at header byte " + e.getLocation().getByteOffset() + ")", e);
+                    + (at < 0 ? "" : " (at header byte " + at + ", file byte offset " + (8 + at) + ")")
+                    + "; the header is one JSON object, padded with spaces only", e);
         } catch (IOException e) {
             throw new SafeTensorsFormatException(source + ": header cannot be parsed: " + e.getMessage(), e);
         }

@@ -61,6 +61,7 @@ public final class GPT extends Module {
     }
 
     private GPT(GPTConfig config, long seed, DataType dataType, Initializer init) {
+        ModelMemory.check(config, dataType.width(), 1, "GPT");           // before any weight is allocated
         this.config = config;
         this.dataType = dataType;
         this.dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);

@@ -1,6 +1,5 @@
 package org.decoder4j.nn;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -22,8 +21,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes a {@link GPT} as a Hugging Face GPT-2 model directory: {@code config.json} and
@@ -46,7 +43,6 @@ public final class HuggingFaceGpt2 {
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "model.safetensors";
 
-    private static final Logger LOG = LoggerFactory.getLogger(HuggingFaceGpt2.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HuggingFaceGpt2() {
@@ -77,11 +73,29 @@ public final class HuggingFaceGpt2 {
         if (!Files.isRegularFile(weights)) {
             throw new NoSuchFileException(weights.toString(), null, "model directory has no " + WEIGHTS_FILE);
         }
-        GPT model = GPT.forLoading(config, dataType);
         try (SafeTensorsFile file = SafeTensors.open(weights)) {
+            // Names, shapes and total size are checked from the header, and the size against the
+            // machine's memory, before the model is allocated.
+            Gpt2WeightsLayout.check(config, file, dir.resolve(CONFIG_FILE).toString());
+            ModelMemory.check(config, dataType.width(), 1, dir.resolve(CONFIG_FILE).toString());
+            GPT model = GPT.forLoading(config, dataType);
             load(model, file.names(), file::load, weights.toString());
+            return model;
         }
-        return model;
+    }
+
+    /**
+     * Checks the weights file of a model directory against its config (names, shapes, total size)
+     * and the config against the machine's memory, reading only the header.
+     *
+     * @throws IOException naming both files and the first difference
+     * @throws IllegalArgumentException if the model cannot fit in memory, naming the key and the estimate
+     */
+    public static void checkWeights(Path dir, GPTConfig config) throws IOException {
+        try (SafeTensorsFile file = SafeTensors.open(dir.resolve(WEIGHTS_FILE))) {
+            Gpt2WeightsLayout.check(config, file, dir.resolve(CONFIG_FILE).toString());
+        }
+        ModelMemory.check(config, 4, 1, dir.resolve(CONFIG_FILE).toString());
     }
 
     // ------------------------------------------------------------------ config.json
@@ -108,65 +122,12 @@ public final class HuggingFaceGpt2 {
         return node;
     }
 
-    /** Reads a GPT-2 {@code config.json}; a key the library cannot honour fails with its name. */
+    /**
+     * Reads a GPT-2 {@code config.json}; a key the library cannot honour, or one whose value has
+     * the wrong JSON type, fails with its name and value.
+     */
     public static GPTConfig readConfig(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "model directory has no " + CONFIG_FILE);
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IOException(file + ": expected a JSON object");
-        }
-        int vocab = requiredInt(root, file, "vocab_size");
-        int positions = root.has("n_positions") ? requiredInt(root, file, "n_positions") : requiredInt(root, file, "n_ctx");
-        int embd = requiredInt(root, file, "n_embd");
-        int heads = requiredInt(root, file, "n_head");
-        int layers = requiredInt(root, file, "n_layer");
-        JsonNode inner = root.get("n_inner");
-        if (inner != null && !inner.isNull() && inner.asLong() != 4L * embd) {
-            throw new IOException(file + ": n_inner " + inner + " is not supported (the feed-forward width is 4·n_embd = "
-                    + 4L * embd + ")");
-        }
-        JsonNode tie = root.get("tie_word_embeddings");
-        if (tie != null && !tie.asBoolean(true)) {
-            throw new IOException(file + ": tie_word_embeddings false is not supported (the head is tied to wte)");
-        }
-        double eps = root.path("layer_norm_epsilon").asDouble(1e-5);
-        String act = root.path("activation_function").asText("gelu_new");
-        Activation activation;
-        try {
-            activation = Activation.fromConfigName(act);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
-        double dropout = root.path("resid_pdrop").asDouble(0.0);
-        double embdDrop = root.path("embd_pdrop").asDouble(dropout);
-        double attnDrop = root.path("attn_pdrop").asDouble(dropout);
-        if (embdDrop != dropout || attnDrop != dropout) {
-            LOG.warn("{}: resid_pdrop {}, embd_pdrop {}, attn_pdrop {} differ; using {} for all", file, dropout,
-                    embdDrop, attnDrop, dropout);
-        }
-        try {
-            return new GPTConfig(vocab, positions, layers, heads, embd, dropout, eps, activation);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int requiredInt(JsonNode root, Path file, String key) throws IOException {
-        JsonNode n = root.get(key);
-        if (n == null || n.isNull()) {
-            throw new IOException(file + ": missing key \"" + key + "\"");
-        }
-        if (!n.canConvertToInt()) {
-            throw new IOException(file + ": key \"" + key + "\" must be an integer, got " + n);
-        }
-        return n.asInt();
+        return Gpt2ConfigFile.read(file);
     }
 
     // ------------------------------------------------------------------ weights

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import org.decoder4j.data.Tokenizer;
 import org.decoder4j.nn.GPT;
-import org.decoder4j.optim.GradClip;
 import org.decoder4j.optim.Optimizer;
 import org.decoder4j.optim.OptimizerSettings;
 import org.decoder4j.tensor.MemoryScope;
@@ -80,9 +79,8 @@ public final class DpoTrainer {
             DpoLoss.Result r = DpoLoss.compute(sequenceLogProb(policy, chosen), sequenceLogProb(policy, rejected),
                     refChosen, refRejected, beta);
             r.loss().backward();
-            if (maxGradNorm > 0) {
-                GradClip.clipGradNorm(policy.parameters(), maxGradNorm, 2.0, false);
-            }
+            FiniteUpdate.clipOrRefuse("dpo step " + optimizer.stepCount(), r.loss().item(), policy.parameters(),
+                    maxGradNorm);
             optimizer.step();
             double margin = 0;
             for (int i = 0; i < pairs.size(); i++) {

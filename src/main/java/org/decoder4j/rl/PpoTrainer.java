@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Random;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.optim.Adam;
-import org.decoder4j.optim.GradClip;
 import org.decoder4j.optim.Optimizer;
 import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.NoGrad;
@@ -154,9 +153,8 @@ public final class PpoTrainer {
                             adv.getRows(rows), ret.getRows(rows), mini.mask(), config.cliprange(),
                             config.cliprangeValue(), config.vfCoef());
                     r.loss().backward();
-                    if (config.maxGradNorm() > 0) {
-                        GradClip.clipGradNorm(parameters, config.maxGradNorm(), 2.0, false);
-                    }
+                    FiniteUpdate.clipOrRefuse("ppo step " + steps + ", epoch " + epoch, r.loss().item(), parameters,
+                            config.maxGradNorm());
                     optimizer.step();
                     clip += r.clipFraction();
                     valueLoss += r.valueLoss();

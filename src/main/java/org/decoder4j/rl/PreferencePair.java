@@ -1,13 +1,14 @@
 package org.decoder4j.rl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.decoder4j.io.Utf8Lines;
 import java.util.Objects;
 
 /**
@@ -24,7 +25,9 @@ import java.util.Objects;
  */
 public record PreferencePair(String prompt, String chosen, String rejected) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     public PreferencePair {
         Objects.requireNonNull(prompt, "prompt");
@@ -38,7 +41,7 @@ public record PreferencePair(String prompt, String chosen, String rejected) {
      * @throws IOException for a line that is not such an object, naming the file and line
      */
     public static List<PreferencePair> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = Utf8Lines.read(file);
         List<PreferencePair> pairs = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
@@ -48,7 +51,8 @@ public record PreferencePair(String prompt, String chosen, String rejected) {
             try {
                 node = JSON.readTree(lines.get(i));
             } catch (IOException e) {
-                throw new IOException(file + " line " + (i + 1) + ": not valid JSON", e);
+                throw new IOException(file + " line " + (i + 1) + ": not valid JSON (a line holds exactly one "
+                        + "object): " + e.getMessage().lines().findFirst().orElse(""), e);
             }
             String[] fields = {"prompt", "chosen", "rejected"};
             for (String f : fields) {

@@ -3,7 +3,6 @@ package org.decoder4j.rl;
 import java.util.List;
 import java.util.Objects;
 import org.decoder4j.nn.GPT;
-import org.decoder4j.optim.GradClip;
 import org.decoder4j.optim.Optimizer;
 import org.decoder4j.optim.OptimizerSettings;
 import org.decoder4j.tensor.MemoryScope;
@@ -83,9 +82,7 @@ public final class Reinforce {
             Tensor objective = logp.mul(Tensor.constant(w)).sum().neg();    // −Σ_b Σ_t log p · A_b / B
             objective.backward();
             loss = objective.item();
-            if (maxGradNorm > 0) {
-                GradClip.clipGradNorm(policy.parameters(), maxGradNorm, 2.0, false);
-            }
+            FiniteUpdate.clipOrRefuse("reinforce step " + steps, loss, policy.parameters(), maxGradNorm);
             optimizer.step();
         }
         for (double r : batch.rewards()) {

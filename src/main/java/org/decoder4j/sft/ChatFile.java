@@ -2,7 +2,9 @@ package org.decoder4j.sft;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.decoder4j.io.Utf8Lines;
 
 /**
  * Chat files in JSON lines: one dialogue per line,
@@ -25,7 +28,9 @@ import java.util.List;
  */
 public final class ChatFile {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private ChatFile() {
     }
@@ -33,10 +38,11 @@ public final class ChatFile {
     /**
      * Reads every dialogue of a chat file.
      *
-     * @throws IOException if a line is not such an object; the message names the file and line
+     * @throws IOException if a line is not exactly one such object (nothing may follow it) or not
+     *                     UTF-8; the message names the file and line
      */
     public static List<Dialogue> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = Utf8Lines.read(file);
         List<Dialogue> dialogues = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -46,7 +52,9 @@ public final class ChatFile {
             try {
                 dialogues.add(parse(line));
             } catch (JsonProcessingException e) {
-                throw new IOException(file + " line " + (i + 1) + ": not valid JSON: " + e.getOriginalMessage(), e);
+                throw new IOException(file + " line " + (i + 1) + ": not valid JSON: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " (at column " + e.getLocation().getColumnNr() + ")")
+                        + "; a line holds exactly one dialogue object", e);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
             }

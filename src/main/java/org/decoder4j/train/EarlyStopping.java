@@ -67,7 +67,7 @@ public final class EarlyStopping implements TrainingListener {
     @Override
     public void onEvaluation(long step, EvalResult result) {
         double loss = result.loss();
-        if (Double.isNaN(bestLoss) ? !Double.isNaN(loss) : loss < bestLoss - minDelta) {
+        if (Double.isNaN(bestLoss) ? Double.isFinite(loss) : loss < bestLoss - minDelta) {   // inf never improves
             bestLoss = loss;
             bestStep = step;
             sinceBest = 0;

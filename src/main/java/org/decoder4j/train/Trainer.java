@@ -2,6 +2,7 @@ package org.decoder4j.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,14 @@ import org.slf4j.LoggerFactory;
  * {@link #resumeFrom} continues such a checkpoint to {@link #steps} in total: the batches,
  * dropout masks, learning rates and optimizer moments are those the uninterrupted run would have
  * had, so the losses are the same.
+ *
+ * <p><b>Numerical faults.</b> A step whose loss or gradient norm is not finite (or whose loss is
+ * {@value #DIVERGED_LOSS_FACTOR}·ln V or more) is not applied, and the run stops with a
+ * {@link TrainingDivergedException} naming the step once more than {@link #maxBadSteps} such
+ * steps come in a row (default: at the first), or once the fp16 loss scaler has skipped more than
+ * {@link #maxSkippedSteps} steps in a row. Weights holding a NaN or an infinity are never written:
+ * a checkpoint, the best model or the final model that would hold them stops the run instead, and
+ * the checkpoints already written stay. A validation loss that is not finite is never the best.
  */
 public final class Trainer {
 
@@ -97,6 +106,22 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private GradientComputation distributed;
     private GradScaler activeScaler;
+    private int maxBadSteps = 0;
+    private int maxSkippedSteps = DEFAULT_MAX_SKIPPED_STEPS;
+    private Path lastCheckpoint;
+
+    /**
+     * Optimizer steps the loss scaler may skip in a row before the run is taken to have diverged:
+     * by then the scale has been halved this many times (from 2^16 to 1 for the default scaler).
+     */
+    public static final int DEFAULT_MAX_SKIPPED_STEPS = 16;
+
+    /**
+     * A training loss of this many times {@code ln V} (the loss of a uniform guess over the
+     * vocabulary) counts as diverged, as a non-finite one does: it means target probabilities of
+     * {@code V^-1000}, which no model short of a blown-up one assigns.
+     */
+    public static final double DIVERGED_LOSS_FACTOR = 1000;
 
     private Trainer(GPT model) {
         this.model = model;
@@ -338,6 +363,35 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * How many steps in a row may have a non-finite loss or gradient norm (or a loss of at least
+     * {@value #DIVERGED_LOSS_FACTOR}·ln V) before the run stops
+     * with a {@link TrainingDivergedException}; default 0, the first such step stops it. A bad step
+     * is not applied (the optimizer does not step), so the weights stay those of the last good
+     * step while the run waits for a finite one. Steps the fp16 loss scaler skips are counted by
+     * {@link #maxSkippedSteps} instead.
+     */
+    public Trainer maxBadSteps(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("max bad steps must be >= 0, got " + n);
+        }
+        this.maxBadSteps = n;
+        return this;
+    }
+
+    /**
+     * How many optimizer steps in a row the loss scaler may skip (non-finite scaled gradients)
+     * before the run stops with a {@link TrainingDivergedException}; default
+     * {@value #DEFAULT_MAX_SKIPPED_STEPS}. A few skips while the scale settles are normal.
+     */
+    public Trainer maxSkippedSteps(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("max skipped steps must be >= 0, got " + n);
+        }
+        this.maxSkippedSteps = n;
+        return this;
+    }
+
     public Trainer listener(TrainingListener l) {
         listeners.add(l);
         return this;
@@ -365,6 +419,10 @@ public final class Trainer {
         if (val != null) {
             val.checkVocabulary(vocab);
         }
+        TrainingMemory.check(model.config(), batchSize, contextLength, "Trainer");
+        if (checkpointDir != null) {
+            prepareCheckpointDir();
+        }
         BatchSampler sampler = sampler();
         long batchesPerEpoch = sampler instanceof ShuffledWindows shuffled ? shuffled.batchesPerEpoch() : 0;
         long totalSteps = epochs > 0 ? (epochs * batchesPerEpoch + accumulation - 1) / accumulation : steps;
@@ -386,12 +444,17 @@ public final class Trainer {
 
         long startStep = 0;
         double lastVal = Double.NaN;
-        double bestVal = Double.NaN;
+        double bestVal = Double.POSITIVE_INFINITY;                           // no validation yet
         if (resumeFrom != null) {
             TrainerState saved = resume(optimizer, sampler, scaler);
             startStep = saved.step();
+            if (startStep >= totalSteps) {
+                throw new IllegalArgumentException("the checkpoint " + resumeFrom + " is at step " + startStep
+                        + " and this run asks for " + totalSteps + " steps in total, so there is nothing to train; "
+                        + "give more than " + startStep + " steps (the count includes the steps already done)");
+            }
             lastVal = saved.lastValLoss();
-            bestVal = saved.bestValLoss();
+            bestVal = Double.isNaN(saved.bestValLoss()) ? Double.POSITIVE_INFINITY : saved.bestValLoss();
         }
         GradientComputation computation = distributed != null ? distributed : new LocalGradients();
         computation.start(model, sampler, precision);
@@ -406,6 +469,9 @@ public final class Trainer {
         List<Double> stepMillis = new ArrayList<>();
         double lastLoss = Double.NaN;
         long completed = startStep;
+        int badInARow = 0;
+        int skippedInARow = 0;
+        double lossLimit = DIVERGED_LOSS_FACTOR * Math.log(Math.max(2, vocab));
         for (long step = startStep; step < totalSteps; step++) {
             long t0 = System.nanoTime();
             model.reseedDropout(dropoutSeed(step));
@@ -427,26 +493,44 @@ public final class Trainer {
                 boolean overflow = scaler != null && scaler.foundInf();
                 norm = clipNorm > 0 && !overflow ? GradClip.clipGradNorm(parameters, clipNorm, clipNormType, false)
                         : GradClip.totalNorm(parameters, clipNormType);
+                boolean good = loss < lossLimit && Double.isFinite(norm);         // false for NaN too
                 if (scaler != null) {
-                    skipped = !scaler.step(optimizer);
+                    if (overflow || good) {
+                        skipped = !scaler.step(optimizer);                   // the scaler's own skip on overflow
+                    }
                     scaler.update();
-                } else {
+                } else if (good) {
                     optimizer.step();
                 }
             }
             double millis = (System.nanoTime() - t0) / 1e6;
             stepMillis.add(millis);
             lastLoss = loss;
-            if (!Double.isFinite(loss)) {
-                LOG.warn("step {}: training loss is {}", step, loss);
+            boolean bad = !skipped && (!(loss < lossLimit) || !Double.isFinite(norm));   // NaN fails "<" too
+            badInARow = bad ? badInARow + 1 : 0;
+            skippedInARow = skipped ? skippedInARow + 1 : 0;
+            if (bad) {
+                LOG.warn("step {}: training loss {}, gradient norm {}: not applied ({} such step(s) in a row, "
+                        + "{} allowed)", step, loss, norm, badInARow, maxBadSteps);
             }
             if (skipped) {
                 LOG.info("step {}: optimizer step skipped, non-finite gradients at loss scale {}; scale now {}", step,
                         lossScale, scaler.getScale());
             }
             StepResult result = new StepResult(step, loss, optimizer.groups().get(0).lr(), norm, millis, tokens,
-                    skipped, lossScale);
+                    skipped || bad, lossScale);
             listeners.forEach(l -> l.onStep(result));
+            if (badInARow > maxBadSteps) {
+                throw diverged(step, "step " + step + ": training loss " + loss + ", gradient norm " + norm + "; "
+                        + badInARow + " step(s) in a row with a non-finite loss or gradient norm (or a loss over "
+                        + String.format(java.util.Locale.ROOT, "%.0f", lossLimit) + " = " + DIVERGED_LOSS_FACTOR
+                        + " ln V), " + maxBadSteps + " allowed");
+            }
+            if (skippedInARow > maxSkippedSteps) {
+                throw diverged(step, "step " + step + ": the fp16 loss scaler skipped " + skippedInARow
+                        + " optimizer steps in a row (non-finite gradients down to loss scale " + lossScale
+                        + ", training loss " + loss + "), " + maxSkippedSteps + " allowed");
+            }
 
             long done = step + 1;
             completed = done;
@@ -454,33 +538,66 @@ public final class Trainer {
             if (evalNow) {
                 EvalResult r = validate();
                 lastVal = r.loss();
-                if (Double.isNaN(bestVal) || r.loss() < bestVal) {
+                if (!Double.isFinite(r.loss())) {
+                    LOG.warn("step {}: validation loss is {}; not an improvement", done, r.loss());
+                } else if (r.loss() < bestVal) {                         // NaN and infinity never improve
                     bestVal = r.loss();
                     if (checkpointDir != null) {
+                        requireFiniteWeights(step, "the best model");
                         writeCheckpoint(checkpointDir.resolve("best"), optimizer, sampler, done, bestVal, lastVal);
                     }
                 }
                 listeners.forEach(l -> l.onEvaluation(done, r));
             }
-            if (checkpointEvery > 0 && done % checkpointEvery == 0) {
+            if (checkpointEvery > 0 && done % checkpointEvery == 0 && badInARow == 0) {
                 Path checkpoints = checkpointDir.resolve("checkpoints");
-                writeCheckpoint(checkpoints.resolve(TrainingCheckpoint.directoryName(done)), optimizer, sampler,
-                        done, bestVal, lastVal);
-                prune(checkpoints);
+                requireFiniteWeights(step, "a checkpoint");
+                Path written = checkpoints.resolve(TrainingCheckpoint.directoryName(done));
+                writeCheckpoint(written, optimizer, sampler, done, bestVal, lastVal);
+                lastCheckpoint = written;
+                prune(checkpoints, done);
             }
             if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
                 LOG.info("stopping after step {}: a listener asked to stop", done);
                 break;
             }
         }
+        if (badInARow > 0) {
+            LOG.warn("the run ended on {} step(s) with a non-finite loss or gradient norm, not applied: the model "
+                    + "saved is that of step {}", badInARow, completed - 1 - badInARow);
+        }
+        if (checkpointDir != null) {
+            requireFiniteWeights(completed - 1, "the final model");
+        }
         saveModel(checkpointDir);
         double[] sorted = stepMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
         double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
-        TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, bestVal, median, tokensPerSecond,
+        TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, noneIfInfinite(bestVal), median,
+                tokensPerSecond,
                 (System.nanoTime() - started) / 1e9, scaler == null ? 0 : scaler.skippedSteps());
         listeners.forEach(l -> l.onFinish(report));
         return report;
+    }
+
+    /** NaN for "no validation loss yet", as reports and checkpoints record it. */
+    private static double noneIfInfinite(double best) {
+        return best == Double.POSITIVE_INFINITY ? Double.NaN : best;
+    }
+
+    private TrainingDivergedException diverged(long step, String what) {
+        String kept = lastCheckpoint == null ? "this run wrote no checkpoint"
+                : "its last checkpoint is " + lastCheckpoint;
+        return new TrainingDivergedException(step, "training diverged at " + what + "; stopped without saving "
+                + "the model (" + kept + ")", lastCheckpoint);
+    }
+
+    /** Refuses to save weights that hold a NaN or an infinity. */
+    private void requireFiniteWeights(long step, String what) {
+        FiniteWeights.firstNonFinite(model).ifPresent(name -> {
+            throw diverged(step, "step " + step + ": parameter " + name + " holds a non-finite value, so "
+                    + what + " was not written");
+        });
     }
 
     private BatchSampler sampler() {
@@ -547,7 +664,7 @@ public final class Trainer {
         List<Double> lrs = new ArrayList<>();
         optimizer.groups().forEach(g -> lrs.add(g.lr()));
         TrainerState state = new TrainerState(done, sampler.position(), seed, batchSize, contextLength, accumulation,
-                sampling, optimizer.stepCount(), lrs, bestVal, lastVal, precision,
+                sampling, optimizer.stepCount(), lrs, noneIfInfinite(bestVal), lastVal, precision,
                 activeScaler == null ? null : activeScaler.state());
         try {
             TrainingCheckpoint.write(dir, model, optimizer, state, tokenizer);
@@ -557,9 +674,42 @@ public final class Trainer {
         }
     }
 
-    private void prune(Path checkpoints) {
+    /**
+     * Before the first step: makes sure the directory can be written (rather than finding out at
+     * the first checkpoint or at the end), deletes the staging directories of a killed checkpoint
+     * write, and refuses a fresh run in a directory that holds another run's checkpoints, whose
+     * higher step numbers would have pruning delete this run's and {@code resume} continue the
+     * other run.
+     */
+    private void prepareCheckpointDir() {
         try {
-            TrainingCheckpoint.prune(checkpoints, keepCheckpoints);
+            Files.createDirectories(checkpointDir);
+            Files.delete(Files.createTempFile(checkpointDir, ".write-test.", ".tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the output directory " + checkpointDir + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was trained", e);
+        }
+        try {
+            for (Path staging : TrainingCheckpoint.removeStaging(checkpointDir)) {
+                LOG.info("removed {}, left by a checkpoint write that did not finish", staging);
+            }
+            boolean writes = checkpointEvery > 0 || val != null;
+            List<Path> others = TrainingCheckpoint.runCheckpoints(checkpointDir);
+            if (resumeFrom == null && writes && !others.isEmpty()) {
+                throw new IllegalStateException(checkpointDir + " holds the checkpoints of another run ("
+                        + others.stream().map(p -> checkpointDir.relativize(p).toString()).toList()
+                        + "): continue that run with resumeFrom, or delete them "
+                        + "(TrainingCheckpoint.removeRunCheckpoints) to start a fresh one there");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the checkpoint directory " + checkpointDir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void prune(Path checkpoints, long upToStep) {
+        try {
+            TrainingCheckpoint.prune(checkpoints, keepCheckpoints, upToStep);
         } catch (IOException e) {
             LOG.warn("cannot remove old checkpoints in {}: {}", checkpoints, e.getMessage());
         }

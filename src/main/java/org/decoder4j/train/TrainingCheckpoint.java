@@ -59,8 +59,13 @@ public final class TrainingCheckpoint {
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     /** {@code step-N} directories inside a run's {@code checkpoints} folder. */
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+    /** Temporary directories of {@link #write}: {@code .step-N.<random>}, {@code .best.<random>}, {@code .X.old.<random>}. */
+    private static final Pattern STAGING_DIR = Pattern.compile("\\.(step-\\d+|best)\\..+");
     private static final String FORMAT = "decoder4j-training-checkpoint";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final Path dir;
     private final TrainerState state;
@@ -161,10 +166,69 @@ public final class TrainingCheckpoint {
 
     /** Deletes all but the {@code keep} checkpoints with the most steps in {@code checkpoints}. */
     public static void prune(Path checkpoints, int keep) throws IOException {
-        List<Path> all = list(checkpoints);
+        prune(checkpoints, keep, Long.MAX_VALUE);
+    }
+
+    /**
+     * Deletes all but the {@code keep} checkpoints with the most steps among those of at most
+     * {@code upToStep} steps: checkpoints beyond it (left by another run) never push out the
+     * current run's, and are not deleted either.
+     */
+    public static void prune(Path checkpoints, int keep, long upToStep) throws IOException {
+        List<Path> all = list(checkpoints).stream().filter(p -> stepOf(p) <= upToStep).toList();
         for (int i = 0; i < all.size() - keep; i++) {
             deleteTree(all.get(i));
         }
+    }
+
+    /**
+     * What a run left in its output directory: its {@code checkpoints/step-N} checkpoints and its
+     * {@code best} checkpoint, if any. A fresh run in that directory would mix its checkpoints
+     * with these.
+     *
+     * <pre>{@code
+     * List<Path> old = TrainingCheckpoint.runCheckpoints(Path.of("out"));   // [out/checkpoints/step-400, out/best]
+     * }</pre>
+     */
+    public static List<Path> runCheckpoints(Path runDir) throws IOException {
+        List<Path> found = new ArrayList<>(list(runDir.resolve("checkpoints")));
+        if (Files.isRegularFile(runDir.resolve("best").resolve(STATE_FILE))) {
+            found.add(runDir.resolve("best"));
+        }
+        return found;
+    }
+
+    /** Deletes the checkpoints {@link #runCheckpoints} lists, for a fresh run that replaces them. */
+    public static void removeRunCheckpoints(Path runDir) throws IOException {
+        for (Path p : runCheckpoints(runDir)) {
+            deleteTree(p);
+        }
+    }
+
+    /**
+     * Deletes the staging directories a write killed half-way left behind
+     * ({@code checkpoints/.step-N.*}, {@code .best.*} and their {@code .old.} siblings); a
+     * finished checkpoint is never in one.
+     *
+     * @return the directories deleted
+     */
+    public static List<Path> removeStaging(Path runDir) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        for (Path parent : List.of(runDir, runDir.resolve("checkpoints"))) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(parent)) {
+                for (Path p : entries.filter(Files::isDirectory).toList()) {
+                    String name = p.getFileName().toString();
+                    if (STAGING_DIR.matcher(name).matches()) {
+                        deleteTree(p);
+                        removed.add(p);
+                    }
+                }
+            }
+        }
+        return removed;
     }
 
     /** The {@code step-N} directories holding a state file, by increasing N. */
@@ -220,12 +284,21 @@ public final class TrainingCheckpoint {
             throw new IOException("its \"format\" is not \"" + FORMAT + "\"");
         }
         List<Double> lrs = new ArrayList<>();
-        required(root, "group_lrs").forEach(n -> lrs.add(n.asDouble()));
-        return new TrainerState(required(root, "step").asLong(), required(root, "sampler_position").asLong(),
-                required(root, "seed").asLong(), required(root, "batch_size").asInt(),
-                required(root, "context_length").asInt(), required(root, "gradient_accumulation").asInt(),
+        JsonNode groupLrs = required(root, "group_lrs");
+        if (!groupLrs.isArray()) {
+            throw new IOException("\"group_lrs\" must be an array of numbers, got " + groupLrs);
+        }
+        for (JsonNode n : groupLrs) {
+            if (!n.isNumber()) {
+                throw new IOException("\"group_lrs\" must be an array of numbers, got " + groupLrs);
+            }
+            lrs.add(n.asDouble());
+        }
+        return new TrainerState(integer(root, "step", 0), integer(root, "sampler_position", 0),
+                integer(root, "seed", Long.MIN_VALUE), (int) integer(root, "batch_size", 1),
+                (int) integer(root, "context_length", 1), (int) integer(root, "gradient_accumulation", 1),
                 WindowSampling.valueOf(required(root, "sampling").asText().toUpperCase(java.util.Locale.ROOT)),
-                required(root, "optimizer_steps").asLong(), lrs, number(root, "best_val_loss"),
+                integer(root, "optimizer_steps", 0), lrs, number(root, "best_val_loss"),
                 number(root, "last_val_loss"), Precision.parse(root.path("precision").asText("fp32")), scaler(root));
     }
 
@@ -238,6 +311,20 @@ public final class TrainingCheckpoint {
                 required(n, "skipped_steps").asLong());
     }
 
+    /** A required integer of at least {@code min} (and within an int when min is 1). */
+    private static long integer(JsonNode root, String key, long min) throws IOException {
+        JsonNode n = required(root, key);
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new IOException("\"" + key + "\" must be an integer, got " + n);
+        }
+        long v = n.longValue();
+        if (v < min || (min == 1 && v > Integer.MAX_VALUE)) {
+            throw new IOException("\"" + key + "\" is " + v + "; it must be " + (min == 1 ? "in [1, "
+                    + Integer.MAX_VALUE + "]" : "at least " + min));
+        }
+        return v;
+    }
+
     private static JsonNode required(JsonNode root, String key) throws IOException {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) {
@@ -246,8 +333,9 @@ public final class TrainingCheckpoint {
         return n;
     }
 
+    /** A finite number, or null for NaN and the infinities, which JSON cannot hold. */
     private static void putNumber(ObjectNode root, String key, double value) {
-        if (Double.isNaN(value)) {
+        if (!Double.isFinite(value)) {
             root.putNull(key);
         } else {
             root.put(key, value);

@@ -129,6 +129,17 @@ class SafeTensorsCorruptInputTest {
     }
 
     @Test
+    void contentAfterTheHeaderObjectIsRefusedWithItsOffset() throws Exception {
+        String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        String message = failure(file(header + "}}xx", 4));
+        assertContains("header is not valid JSON", message);
+        assertContains("file byte offset " + (8 + header.length()), message);
+        assertContains("header byte " + header.length(), message);
+        assertContains("file byte offset", failure(file(header + "  {}", 4)));
+        assertEquals(1, SafeTensors.read(file(header + "    ", 4)).size(), "space padding is allowed");
+    }
+
+    @Test
     void missingTensorAndMissingFile() throws Exception {
         Path path = file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4);
         try (SafeTensorsFile f = SafeTensors.open(path)) {

@@ -41,6 +41,20 @@ class DpoTrainerTest {
     }
 
     @Test
+    void aNonFiniteUpdateIsRefusedAndNotApplied() {
+        List<PreferencePair> pairs = List.of(new PreferencePair("ab", "cca", "dde"));
+        GPT policy = GPT.builder().vocabSize(5).contextLength(8).layers(1).heads(2).embeddingSize(8).seed(4)
+                .dataType(DataType.DOUBLE).build();
+        DpoTrainer dpo = DpoTrainer.of(policy, TOK, AdamW.lr(1e-2).weightDecay(0), 0.1);
+        policy.blocks().get(0).namedParameters().get("mlp.fc.bias").value().putScalar(0, Double.NaN);
+        org.nd4j.linalg.api.ndarray.INDArray before = policy.tokenEmbedding().weight().value().dup();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> dpo.step(pairs));
+        assertTrue(e.getMessage().startsWith("dpo step 0: loss NaN") && e.getMessage().contains("not applied"),
+                e.getMessage());
+        assertEquals(before, policy.tokenEmbedding().weight().value(), "the update was not applied");
+    }
+
+    @Test
     void malformedPreferenceLinesAreNamed(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("bad.jsonl");
         Files.writeString(file, "{\"prompt\":\"ab\",\"chosen\":\"c\"}\n");

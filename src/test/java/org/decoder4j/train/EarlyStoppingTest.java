@@ -27,6 +27,14 @@ class EarlyStoppingTest {
     }
 
     @Test
+    void anInfiniteFirstLossIsNotTheBest() {
+        EarlyStopping early = new EarlyStopping(2);
+        assertEquals(200, stopStep(early, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN));
+        assertTrue(Double.isNaN(early.bestLoss()), "no finite loss, no best: " + early.bestLoss());
+        assertEquals(-1, early.bestStep());
+    }
+
+    @Test
     void stopsAfterPatienceEvaluationsWithoutImprovement() {
         EarlyStopping early = new EarlyStopping(2);
         //                    best 2.0 at 300;  400 and 500 do not beat it
