@@ -36,15 +36,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class MemoryScope implements AutoCloseable {
 
     private static final String WORKSPACE_ID = "decoder4j-scope";
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.1)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
+    /** Headroom over the largest cycle seen, so that small variations between steps fit. */
+    private static final double HEADROOM = 0.1;
     private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
+    /** The size of this thread's workspace block; 0 until the first scope has measured one. */
+    private static final ThreadLocal<Long> BLOCK_BYTES = ThreadLocal.withInitial(() -> 0L);
 
     private final MemoryWorkspace workspace;
     private final Thread owner = Thread.currentThread();
@@ -58,10 +54,27 @@ public final class MemoryScope implements AutoCloseable {
     public static MemoryScope open() {
         int depth = DEPTH.get();
         MemoryWorkspace ws = depth == 0
-                ? Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)
+                ? Nd4j.getWorkspaceManager().getAndActivateWorkspace(blockOf(BLOCK_BYTES.get()), WORKSPACE_ID)
                 : null;
         DEPTH.set(depth + 1);
         return new MemoryScope(ws);
+    }
+
+    /**
+     * A workspace of one block of {@code bytes}, allocated once, whose arrays beyond the block are
+     * allocated on their own and freed when the scope closes. ND4J's learning workspaces
+     * (LearningPolicy FIRST_LOOP with SpillPolicy REALLOCATE) allocate and zero a new block on every
+     * close in ND4J 1.0.0-M2.1, a pass over gigabytes per step on a large model; this block is
+     * sized here instead, from the bytes the previous scope used.
+     */
+    private static WorkspaceConfiguration blockOf(long bytes) {
+        return WorkspaceConfiguration.builder()
+                .initialSize(bytes)
+                .policyAllocation(AllocationPolicy.STRICT)
+                .policyLearning(LearningPolicy.NONE)
+                .policyReset(ResetPolicy.BLOCK_LEFT)
+                .policySpill(SpillPolicy.EXTERNAL)
+                .build();
     }
 
     /** Whether a scope is open on this thread. */
@@ -91,7 +104,15 @@ public final class MemoryScope implements AutoCloseable {
         closed = true;
         DEPTH.set(DEPTH.get() - 1);
         if (workspace != null) {
+            long used = workspace.getThisCycleAllocations();
             workspace.close();
+            if (used > workspace.getCurrentSize()) {
+                // this scope did not fit (the first one never does): the next gets a block that fits
+                // it, allocated now, so that the cost of first touching it falls on this scope
+                Nd4j.getWorkspaceManager().destroyWorkspace(workspace);
+                BLOCK_BYTES.set((long) (used * (1 + HEADROOM)));
+                Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(blockOf(BLOCK_BYTES.get()), WORKSPACE_ID);
+            }
         }
     }
 }
