@@ -1,13 +1,17 @@
 package org.decoder4j.tensor;
 
+import java.lang.reflect.Method;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the off-heap memory of one unit of work (a training step, an evaluation batch, a generated
@@ -35,7 +39,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class MemoryScope implements AutoCloseable {
 
-    private static final String WORKSPACE_ID = "decoder4j-scope";
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryScope.class);
+    /** ND4J's id of the step's workspace (one per thread). */
+    static final String WORKSPACE_ID = "decoder4j-scope";
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
             .initialSize(0)
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
@@ -91,7 +97,31 @@ public final class MemoryScope implements AutoCloseable {
         closed = true;
         DEPTH.set(DEPTH.get() - 1);
         if (workspace != null) {
+            if (workspace.getCurrentSize() == 0) {
+                releaseLearningCycle(workspace);
+            }
             workspace.close();
         }
+    }
+
+    /**
+     * The first cycle allocates every array on its own while the workspace learns its size, and
+     * closing it frees them, then allocates the block. Freed first and trimmed, those arrays'
+     * memory goes back to the system before the block is allocated, instead of staying resident
+     * with the C allocator beside it.
+     */
+    private static void releaseLearningCycle(MemoryWorkspace workspace) {
+        if (!(workspace instanceof Nd4jWorkspace)) {
+            return;
+        }
+        try {
+            Method clear = Nd4jWorkspace.class.getDeclaredMethod("clearExternalAllocations");
+            clear.setAccessible(true);
+            clear.invoke(workspace);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("could not free the first cycle's arrays before the workspace block: {}", e.toString());
+            return;
+        }
+        NativeHeap.trim();
     }
 }
