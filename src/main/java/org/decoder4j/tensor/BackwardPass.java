@@ -7,6 +7,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One reverse-mode pass over a recorded graph: each operation's {@link Backward} runs once, in
@@ -21,8 +23,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class BackwardPass {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BackwardPass.class);
+
     private final Map<Tensor, PendingGradient> pending = new IdentityHashMap<>();
     private GradientScratch scratch;
+    private long copiedBytes;
 
     private BackwardPass() {
     }
@@ -56,6 +61,10 @@ final class BackwardPass {
                     evictScratch();
                     scratch.reset();
                 }
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("backward pass over {} tensors: scratch reset {} times, {} bytes of waiting gradients "
+                        + "copied out of it", order.size(), scratch.resets(), copiedBytes);
             }
         } finally {
             pending.values().forEach(PendingGradient::release);    // only left over when a backward threw
@@ -98,6 +107,7 @@ final class BackwardPass {
         for (Map.Entry<Tensor, PendingGradient> entry : pending.entrySet()) {
             PendingGradient g = entry.getValue();
             if (g.kind() == PendingGradient.Kind.SCRATCH) {
+                copiedBytes += g.array().length() * g.array().dataType().width();
                 entry.setValue(PendingGradient.copyOf(g.array()));
             }
         }

@@ -82,11 +82,6 @@ final class GradientScratch implements AutoCloseable {
         return resets;
     }
 
-    /** Bytes allocated in the scratch since its last reset. */
-    long bytesInUse() {
-        return workspace.getThisCycleAllocations();
-    }
-
     /** Leaves the scratch: later allocations go where they went before {@link #open()}. */
     @Override
     public void close() {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Arrays made inside a scope must not be used after it closes. What has to outlive it
  * (parameter gradients, optimizer moments, caches) is allocated through {@link #persistent}.
  * Scopes nest; only the outermost one owns the workspace. Outside any scope ND4J allocates as
- * usual and the garbage collector frees.
+ * usual and the garbage collector frees. The backward pass does not allocate in the scope's
+ * workspace but in a scratch workspace of its own that it resets as it goes ({@link Backward}).
  */
 public final class MemoryScope implements AutoCloseable {
 
