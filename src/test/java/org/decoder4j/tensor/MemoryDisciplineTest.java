@@ -23,7 +23,24 @@ class MemoryDisciplineTest {
     private static final int CONTEXT = 32;
 
     @Test
-    void backwardAllocatesNothingInTheStepScopeAndLittleInItsScratch() {
+    void backwardAllocatesNothingInTheStepScopeAndLittleInItsScratch() throws Throwable {
+        // workspaces belong to a thread and remember their largest cycle: a fresh thread sees only this test's
+        Throwable[] failure = new Throwable[1];
+        Thread steps = new Thread(() -> {
+            try {
+                threeSteps();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        steps.start();
+        steps.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    private static void threeSteps() {
         GPT model = GPT.builder().vocabSize(65).contextLength(CONTEXT).layers(6).heads(4).embeddingSize(64)
                 .seed(7).build();
         INDArray ids = Nd4j.createFromArray(tokens(1)).reshape(BATCH, CONTEXT);
@@ -78,6 +95,18 @@ class MemoryDisciplineTest {
             assertEquals(96L * 128 * Float.BYTES, workspace.getThisCycleAllocations() - before,
                     "layer norm kept more than its output for the backward pass");
             assertTrue(y.requiresGrad());
+        }
+    }
+
+    @Test
+    void arraysBeyondTheScratchBlockStillCountAsScratch() {
+        try (GradientScratch scratch = GradientScratch.open()) {
+            long block = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(GradientScratch.WORKSPACE_ID)
+                    .getCurrentSize();
+            // larger than the block: allocated on its own, and freed with the scratch's next reset
+            INDArray spilled = Nd4j.createUninitialized(DataType.FLOAT, block / Float.BYTES + 1024);
+            assertTrue(scratch.holds(spilled), "an array spilled from the scratch would outlive its reset unnoticed");
+            assertTrue(scratch.holds(spilled.reshape(1, spilled.length())));
         }
     }
 
