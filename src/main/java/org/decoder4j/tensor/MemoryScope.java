@@ -98,7 +98,7 @@ public final class MemoryScope implements AutoCloseable {
         closed = true;
         DEPTH.set(DEPTH.get() - 1);
         if (workspace != null) {
-            if (workspace.getCurrentSize() == 0) {
+            if (workspace.getCurrentSize() == 0 && workspace.getThisCycleAllocations() > 0) {
                 releaseLearningCycle(workspace);
             }
             workspace.close();
