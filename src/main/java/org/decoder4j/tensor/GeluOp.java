@@ -38,10 +38,9 @@ public final class GeluOp {
         INDArray x = input.value();
         if (FloatMemory.isDenseFloat(x)) {
             INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-            INDArray sigmoid = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-            GeluTanhKernel.forward(x, y, sigmoid);
+            GeluTanhKernel.forward(x, y);                                       // σ(2u) recomputed backward
             return Tensor.fromOp("geluTanh", y, dy -> new INDArray[] {
-                GeluTanhKernel.backward(x, sigmoid, FloatMemory.isDenseFloat(dy) ? dy : dy.dup('c'))}, input);
+                GeluTanhKernel.backward(x, FloatMemory.isDenseFloat(dy) ? dy : dy.dup('c'))}, input);
         }
         INDArray x2 = x.mul(x);                                                  // x²
         // σ(2u) with 2u = 2√(2/π)·x·(1 + c·x²)

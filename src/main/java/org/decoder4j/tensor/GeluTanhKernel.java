@@ -37,54 +37,55 @@ final class GeluTanhKernel {
     private GeluTanhKernel() {
     }
 
-    /** Writes {@code y = x·σ(2u)} and {@code sigmoid = σ(2u)}; all three dense float32 of one length. */
-    static void forward(INDArray x, INDArray y, INDArray sigmoid) {
+    /** Writes {@code y = x·σ(2u)}; both dense float32 of one length. */
+    static void forward(INDArray x, INDArray y) {
         FloatBuffer xs = FloatMemory.of(x);
         FloatBuffer ys = FloatMemory.of(y);
-        FloatBuffer ss = FloatMemory.of(sigmoid);
         int n = (int) x.length();
         CoreParallel.forRanges(blocks(n), MIN_BLOCKS, (part, fromBlock, toBlock) -> {
             float[] xb = new float[BLOCK];
-            float[] sb = new float[BLOCK];
             for (int start = fromBlock * BLOCK; start < Math.min(n, toBlock * BLOCK); start += BLOCK) {
                 int len = Math.min(BLOCK, n - start);
                 xs.get(start, xb, 0, len);
                 for (int i = 0; i < len; i++) {
                     float v = xb[i];
-                    float u = SQRT_2_OVER_PI * v * (1f + CUBIC * v * v);
-                    u = Math.max(-TANH_LIMIT, Math.min(TANH_LIMIT, u));
-                    float z = u * u;
-                    float p = ((((P5 * z + P4) * z + P3) * z + P2) * z + P1) * z + P0;
-                    float q = ((Q3 * z + Q2) * z + Q1) * z + 1f;
-                    sb[i] = 0.5f + 0.5f * (u * p / q);                          // σ(2u) = (1 + tanh u)/2
-                    xb[i] = v * sb[i];
+                    xb[i] = v * sigmoid(v);
                 }
-                ss.put(start, sb, 0, len);
                 ys.put(start, xb, 0, len);
             }
         });
     }
 
+    /**
+     * {@code σ(2u) = (1 + tanh u)/2} of one element: the forward and backward passes both call
+     * it, so the backward recomputes exactly the values the forward used instead of keeping them.
+     */
+    private static float sigmoid(float v) {
+        float u = SQRT_2_OVER_PI * v * (1f + CUBIC * v * v);
+        u = Math.max(-TANH_LIMIT, Math.min(TANH_LIMIT, u));
+        float z = u * u;
+        float p = ((((P5 * z + P4) * z + P3) * z + P2) * z + P1) * z + P0;
+        float q = ((Q3 * z + Q2) * z + Q1) * z + 1f;
+        return 0.5f + 0.5f * (u * p / q);
+    }
+
     /** {@code dx = dy·(σ + x·σ·(1 − σ)·2√(2/π)·(1 + 3c·x²))}, a new array shaped like {@code x}. */
-    static INDArray backward(INDArray x, INDArray sigmoid, INDArray dy) {
+    static INDArray backward(INDArray x, INDArray dy) {
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         FloatBuffer xs = FloatMemory.of(x);
-        FloatBuffer ss = FloatMemory.of(sigmoid);
         FloatBuffer gs = FloatMemory.of(dy);
         FloatBuffer dxs = FloatMemory.of(dx);
         int n = (int) x.length();
         CoreParallel.forRanges(blocks(n), MIN_BLOCKS, (part, fromBlock, toBlock) -> {
             float[] xb = new float[BLOCK];
-            float[] sb = new float[BLOCK];
             float[] gb = new float[BLOCK];
             for (int start = fromBlock * BLOCK; start < Math.min(n, toBlock * BLOCK); start += BLOCK) {
                 int len = Math.min(BLOCK, n - start);
                 xs.get(start, xb, 0, len);
-                ss.get(start, sb, 0, len);
                 gs.get(start, gb, 0, len);
                 for (int i = 0; i < len; i++) {
                     float v = xb[i];
-                    float s = sb[i];
+                    float s = sigmoid(v);
                     float slope = TWO_SQRT_2_OVER_PI * (1f + 3f * CUBIC * v * v);
                     gb[i] *= s + v * s * (1f - s) * slope;
                 }

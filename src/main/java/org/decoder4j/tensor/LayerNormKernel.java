@@ -15,25 +15,29 @@ final class LayerNormKernel {
     /** Rows per range when the rows are split across cores. */
     private static final int MIN_ROWS = 64;
 
-    /** x̂ {@code [N, C]}, kept for the backward pass. */
-    final INDArray normalized;
+    /** The input {@code [N, C]}: the backward pass recomputes x̂ from it rather than keeping x̂. */
+    private final INDArray input;
+    /** The mean of each row {@code [N]}, as the forward pass subtracted it. */
+    private final float[] means;
     /** 1/√(σ² + ε) per row {@code [N]}. */
     private final float[] reciprocalStd;
     private final float[] gain;
     private final int rows;
     private final int channels;
 
-    private LayerNormKernel(INDArray normalized, float[] reciprocalStd, float[] gain) {
-        this.normalized = normalized;
+    private LayerNormKernel(INDArray input, float[] means, float[] reciprocalStd, float[] gain) {
+        this.input = input;
+        this.means = means;
         this.reciprocalStd = reciprocalStd;
         this.gain = gain;
-        this.rows = (int) normalized.size(0);
-        this.channels = (int) normalized.size(1);
+        this.rows = (int) input.size(0);
+        this.channels = (int) input.size(1);
     }
 
     /**
      * Normalises {@code x [N, C]} into {@code y [N, C]} (a new array) and returns the state the
-     * backward pass needs.
+     * backward pass needs: {@code x} itself, which must not change until then, and two numbers
+     * per row.
      */
     static LayerNormKernel forward(INDArray x, INDArray gainArray, INDArray biasArray, double epsilon, INDArray y) {
         int n = (int) x.size(0);
@@ -42,10 +46,9 @@ final class LayerNormKernel {
         float[] bias = new float[c];
         FloatMemory.of(gainArray).get(0, gain);
         FloatMemory.of(biasArray).get(0, bias);
-        INDArray normalized = Nd4j.createUninitialized(DataType.FLOAT, n, c);
         FloatBuffer xs = FloatMemory.of(x);
         FloatBuffer ys = FloatMemory.of(y);
-        FloatBuffer hs = FloatMemory.of(normalized);
+        float[] means = new float[n];
         float[] reciprocalStd = new float[n];
         CoreParallel.forRanges(n, MIN_ROWS, (part, from, to) -> {
             float[] row = new float[c];
@@ -65,16 +68,16 @@ final class LayerNormKernel {
                 }
                 float rstd = (float) (1.0 / Math.sqrt(squares / c + epsilon));
                 float m = (float) mean;
+                means[r] = m;
                 reciprocalStd[r] = rstd;
                 for (int j = 0; j < c; j++) {
                     row[j] = (row[j] - m) * rstd;                                // x̂
                     out[j] = row[j] * gain[j] + bias[j];
                 }
-                hs.put(base, row);
                 ys.put(base, out);
             }
         });
-        return new LayerNormKernel(normalized, reciprocalStd, gain);
+        return new LayerNormKernel(x, means, reciprocalStd, gain);
     }
 
     /**
@@ -86,7 +89,7 @@ final class LayerNormKernel {
     INDArray[] backward(INDArray dy, boolean wantX, boolean wantGain, boolean wantBias) {
         int c = channels;
         FloatBuffer dys = FloatMemory.of(dy);
-        FloatBuffer hs = FloatMemory.of(normalized);
+        FloatBuffer xs = FloatMemory.of(input);
         INDArray dx = wantX ? Nd4j.createUninitialized(DataType.FLOAT, rows, c) : null;
         FloatBuffer dxs = wantX ? FloatMemory.of(dx) : null;
         int parts = CoreParallel.maxRanges();
@@ -101,7 +104,12 @@ final class LayerNormKernel {
             for (int r = from; r < to; r++) {
                 int base = r * c;
                 dys.get(base, g);
-                hs.get(base, h);
+                xs.get(base, h);
+                float m = means[r];
+                float rstd = reciprocalStd[r];
+                for (int j = 0; j < c; j++) {
+                    h[j] = (h[j] - m) * rstd;                                    // x̂, as the forward pass computed it
+                }
                 for (int j = 0; j < c; j++) {
                     gainSum[j] += g[j] * h[j];
                     biasSum[j] += g[j];
@@ -118,7 +126,6 @@ final class LayerNormKernel {
                 }
                 float meanDh = (float) (sumDh / c);
                 float meanDhH = (float) (sumDhH / c);
-                float rstd = reciprocalStd[r];
                 for (int j = 0; j < c; j++) {
                     dh[j] = rstd * (dh[j] - meanDh - h[j] * meanDhH);
                 }

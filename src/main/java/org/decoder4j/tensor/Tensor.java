@@ -1,12 +1,6 @@
 package org.decoder4j.tensor;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -172,33 +166,11 @@ public final class Tensor {
             throw new IllegalStateException("backward() on a tensor that does not require a gradient (op "
                     + op + "): no parameter contributes to it, or it was computed under NoGrad");
         }
-        List<Tensor> order = topologicalOrder();
-        Map<Tensor, INDArray> pending = new IdentityHashMap<>();
-        pending.put(this, gradOutput);
-        for (int n = order.size() - 1; n >= 0; n--) {
-            Tensor node = order.get(n);
-            INDArray g = pending.remove(node);
-            if (g == null) {
-                continue;
-            }
-            if (node.isLeaf()) {
-                node.accumulate(g);
-                continue;
-            }
-            INDArray[] inputGrads = node.backward.apply(g);
-            for (int i = 0; i < node.inputs.length; i++) {
-                Tensor input = node.inputs[i];
-                INDArray gi = inputGrads[i];
-                if (!input.requiresGrad || gi == null) {
-                    continue;
-                }
-                INDArray before = pending.get(input);
-                pending.put(input, before == null ? gi : before.add(gi));
-            }
-        }
+        BackwardPass.run(this, gradOutput);
     }
 
-    private void accumulate(INDArray g) {
+    /** Adds a gradient that reached this leaf to its accumulated {@link #grad()}. */
+    void accumulate(INDArray g) {
         if (!Arrays.equals(g.shape(), value.shape())) {
             throw new IllegalStateException("gradient of shape " + Arrays.toString(g.shape())
                     + " for a parameter of shape " + Arrays.toString(value.shape()));
@@ -210,29 +182,14 @@ public final class Tensor {
         }
     }
 
-    /** Nodes that need a gradient, each after all of its inputs. */
-    private List<Tensor> topologicalOrder() {
-        List<Tensor> order = new ArrayList<>();
-        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
-        Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {this, 0});
-        visited.put(this, Boolean.TRUE);
-        while (!stack.isEmpty()) {
-            Object[] frame = stack.peek();
-            Tensor node = (Tensor) frame[0];
-            int next = (Integer) frame[1];
-            if (next < node.inputs.length) {
-                frame[1] = next + 1;
-                Tensor child = node.inputs[next];
-                if (child.requiresGrad && visited.put(child, Boolean.TRUE) == null) {
-                    stack.push(new Object[] {child, 0});
-                }
-            } else {
-                stack.pop();
-                order.add(node);
-            }
-        }
-        return order;
+    /** The recorded inputs of an operation (none for a leaf). */
+    Tensor[] inputs() {
+        return inputs;
+    }
+
+    /** The recorded backward function, or null for a leaf. */
+    Backward backwardFunction() {
+        return backward;
     }
 
     // ------------------------------------------------------------------ arithmetic
