@@ -99,11 +99,21 @@ final class MatMul {
      * {@link #hasKernel} accepts.
      */
     static void into(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
-        if (OneDnnMatmul.supports(a.dataType(), c.dataType())) {
+        if (OneDnnMatmul.supports(a.dataType(), c.dataType()) && !isMatrixVector(c)) {
             OneDnnMatmul.multiply(a, transA, b, transB, c, alpha, beta);
         } else {
             BlasGemm.multiply(a, transA, b, transB, c, alpha, beta);
         }
+    }
+
+    /**
+     * Whether C has a single row or column: a float32 matrix-vector product, which BLAS's
+     * {@code gemv} does without oneDNN's fixed cost per call and per new shape (generation with the
+     * key/value cache multiplies one row by a cache that grows by a row per token).
+     */
+    private static boolean isMatrixVector(INDArray c) {
+        int r = c.rank();
+        return c.dataType() == DataType.FLOAT && (c.size(r - 2) == 1 || c.size(r - 1) == 1);
     }
 
     /**
