@@ -54,30 +54,17 @@ final class BlasGemm {
      * @param c      {@code [..., M, N]}, written in place; any layout BLAS accepts
      */
     static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
-        int r = a.rank();
-        MatrixOperand opA = MatrixOperand.of(a, transA);
-        MatrixOperand opB = MatrixOperand.of(b, transB);
-        MatrixOperand opC = MatrixOperand.of(c, false);
-        if (opC.array != c) {
-            throw new IllegalArgumentException("the product's output must be row- or column-major in its"
-                    + " last two axes, got " + c.shapeInfoToString());
-        }
-        if (opC.transposed) {
-            // C column-major: compute Cᵀ = op(B)ᵀ·op(A)ᵀ into it, row-major
-            MatrixOperand swappedA = opB.flip();
-            MatrixOperand swappedB = opA.flip();
-            opA = swappedA;
-            opB = swappedB;
-        }
-        int m = (int) c.size(opC.transposed ? r - 1 : r - 2);
-        int n = (int) c.size(opC.transposed ? r - 2 : r - 1);
-        int k = (int) (transA ? a.size(r - 2) : a.size(r - 1));
+        int r = c.rank();
+        ProductOperands operands = ProductOperands.of(a, transA, b, transB, c);
+        int m = operands.m();
+        int n = operands.n();
+        int k = operands.k();
         int batches = 1;
         for (int i = 0; i < r - 2; i++) {
             batches *= (int) c.size(i);
         }
         double flopsPerMatrix = 2.0 * m * n * k;
-        Product product = new Product(opA, opB, opC, c.shape(), n, k, alpha, beta);
+        Product product = new Product(operands.a(), operands.b(), operands.c(), c.shape(), n, k, alpha, beta);
         if (batches > 1) {
             int minBatches = (int) Math.max(1, Math.ceil(SPLIT_FLOPS / Math.max(1, flopsPerMatrix)));
             CoreParallel.forRanges(batches, minBatches, (part, from, to) -> {

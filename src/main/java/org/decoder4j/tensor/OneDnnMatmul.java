@@ -72,26 +72,13 @@ final class OneDnnMatmul {
      */
     static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
         int r = c.rank();
-        MatrixOperand opA = MatrixOperand.of(a, transA);
-        MatrixOperand opB = MatrixOperand.of(b, transB);
-        MatrixOperand opC = MatrixOperand.of(c, false);
-        if (opC.array != c) {
-            throw new IllegalArgumentException("the product's output must be row- or column-major in its"
-                    + " last two axes, got " + c.shapeInfoToString());
-        }
-        boolean columnMajorC = opC.transposed;
-        if (columnMajorC) {
-            // C column-major: compute Cᵀ = op(B)ᵀ·op(A)ᵀ into its memory, read row-major
-            MatrixOperand swappedA = opB.flip();
-            opB = opA.flip();
-            opA = swappedA;
-            opC = opC.flip();
-        }
-        int m = (int) c.size(columnMajorC ? r - 1 : r - 2);
-        int n = (int) c.size(columnMajorC ? r - 2 : r - 1);
-        int k = (int) (transA ? a.size(r - 2) : a.size(r - 1));
+        ProductOperands operands = ProductOperands.of(a, transA, b, transB, c);
+        int m = operands.m();
+        int n = operands.n();
+        int k = operands.k();
         long[] batch = Arrays.copyOf(c.shape(), r - 2);
-        Product product = new Product(opA, opB, opC, batch, m, n, k, (float) alpha, (float) beta);
+        Product product = new Product(operands.a(), operands.b(), operands.c(), batch, m, n, k, (float) alpha,
+                (float) beta);
         double flopsPerMatrix = 2.0 * m * n * k;
         int splitAxis = firstLongAxis(batch);
         if (splitAxis >= 0) {
