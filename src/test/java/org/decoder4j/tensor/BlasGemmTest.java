@@ -30,7 +30,7 @@ class BlasGemmTest {
                             INDArray b = operand(type, transB ? n : k, transB ? k : n, layout);
                             INDArray c = MatMul.exact(a, transA, b, transB);
                             assertArrayEquals(new long[] {m, n}, c.shape());
-                            assertClose(reference(a, transA, b, transB), c, type);
+                            assertClose(ReferenceProduct.of(a, transA, b, transB), c, type);
                         }
                     }
                 }
@@ -75,7 +75,7 @@ class BlasGemmTest {
             for (int h = 0; h < 3; h++) {
                 INDArray qi = q.get(NDArrayIndex.point(i), NDArrayIndex.point(h));
                 INDArray ki = k.get(NDArrayIndex.point(i), NDArrayIndex.point(h));
-                assertClose(reference(qi, false, ki, true),
+                assertClose(ReferenceProduct.of(qi, false, ki, true),
                         scores.get(NDArrayIndex.point(i), NDArrayIndex.point(h)), DataType.FLOAT);
             }
         }
@@ -87,7 +87,7 @@ class BlasGemmTest {
         INDArray a = Nd4j.rand(DataType.DOUBLE, 3, 4);
         INDArray b = Nd4j.rand(DataType.DOUBLE, 4, 5);
         INDArray c = Nd4j.rand(DataType.DOUBLE, 5, 3).transpose();              // (3, 5), column-major
-        INDArray expected = reference(a, false, b, false).muli(2).addi(c.mul(0.5));
+        INDArray expected = ReferenceProduct.of(a, false, b, false).muli(2).addi(c.mul(0.5));
         BlasGemm.multiply(a, false, b, false, c, 2.0, 0.5);
         assertClose(expected, c, DataType.DOUBLE);
     }
@@ -111,22 +111,6 @@ class BlasGemmTest {
             default -> Nd4j.rand(type, rows + 2, cols + 3)
                     .get(NDArrayIndex.interval(1, rows + 1), NDArrayIndex.interval(2, cols + 2));
         };
-    }
-
-    private static INDArray reference(INDArray a, boolean transA, INDArray b, boolean transB) {
-        INDArray x = transA ? a.transpose() : a;
-        INDArray y = transB ? b.transpose() : b;
-        INDArray out = Nd4j.zeros(DataType.DOUBLE, x.size(0), y.size(1));
-        for (int i = 0; i < x.size(0); i++) {
-            for (int j = 0; j < y.size(1); j++) {
-                double sum = 0;
-                for (int k = 0; k < x.size(1); k++) {
-                    sum += x.getDouble(i, k) * y.getDouble(k, j);
-                }
-                out.putScalar(i, j, sum);
-            }
-        }
-        return out;
     }
 
     private static void assertClose(INDArray expected, INDArray actual, DataType type) {

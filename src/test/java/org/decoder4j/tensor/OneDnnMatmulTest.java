@@ -47,7 +47,7 @@ class OneDnnMatmulTest {
                             OneDnnMatmul.multiply(a, transA, b, transB, c, 1.0, 0.0);
                             String what = type + " " + m + "x" + k + "x" + n + " transA " + transA + " transB " + transB
                                     + " layout " + layout;
-                            assertClose(reference(a, transA, b, transB), c, 1e-6, what);
+                            assertClose(ReferenceProduct.of(a, transA, b, transB), c, 1e-6, what);
                         }
                     }
                 }
@@ -68,7 +68,7 @@ class OneDnnMatmulTest {
                 for (int h = 0; h < 3; h++) {
                     INDArray qi = q.get(NDArrayIndex.point(i), NDArrayIndex.point(h));
                     INDArray ki = k.get(NDArrayIndex.point(i), NDArrayIndex.point(h));
-                    assertClose(reference(qi, false, ki, true), scores.get(NDArrayIndex.point(i), NDArrayIndex.point(h)),
+                    assertClose(ReferenceProduct.of(qi, false, ki, true), scores.get(NDArrayIndex.point(i), NDArrayIndex.point(h)),
                             1e-6, type + " batch " + i + " head " + h);
                 }
             }
@@ -109,7 +109,7 @@ class OneDnnMatmulTest {
         INDArray a = Nd4j.rand(DataType.FLOAT, 3, 4);
         INDArray b = Nd4j.rand(DataType.FLOAT, 4, 5);
         INDArray c = Nd4j.rand(DataType.FLOAT, 5, 3).transpose();               // (3, 5), column-major
-        INDArray expected = reference(a, false, b, false).muli(2).addi(c.castTo(DataType.DOUBLE).mul(0.5));
+        INDArray expected = ReferenceProduct.of(a, false, b, false).muli(2).addi(c.castTo(DataType.DOUBLE).mul(0.5));
         OneDnnMatmul.multiply(a, false, b, false, c, 2.0, 0.5);
         assertClose(expected, c, 1e-6, "2·A·B + 0.5·C");
     }
@@ -158,22 +158,6 @@ class OneDnnMatmulTest {
             default -> Nd4j.rand(DataType.FLOAT, rows + 2, cols + 3).castTo(type)
                     .get(NDArrayIndex.interval(1, rows + 1), NDArrayIndex.interval(2, cols + 2));
         };
-    }
-
-    private static INDArray reference(INDArray a, boolean transA, INDArray b, boolean transB) {
-        INDArray x = (transA ? a.transpose() : a).castTo(DataType.DOUBLE);
-        INDArray y = (transB ? b.transpose() : b).castTo(DataType.DOUBLE);
-        INDArray out = Nd4j.zeros(DataType.DOUBLE, x.size(0), y.size(1));
-        for (int i = 0; i < x.size(0); i++) {
-            for (int j = 0; j < y.size(1); j++) {
-                double sum = 0;
-                for (int k = 0; k < x.size(1); k++) {
-                    sum += x.getDouble(i, k) * y.getDouble(k, j);
-                }
-                out.putScalar(i, j, sum);
-            }
-        }
-        return out;
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double relative, String what) {
