@@ -73,7 +73,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
     json=$(OPENBLAS_CORETYPE=$CORETYPE java -jar "$JAR" bench "${OUR_SHAPE[@]}" --steps "$STEPS" --warmup "$WARMUP" \
         --precision "$precision" --json 2>/dev/null | tail -1)
-    ms=$(sed -n 's/.*"median_step_ms":\([0-9.]*\).*/\1/p' <<<"$json")
+    ms=$(sed -n 's/.*"median_step_ms":\([0-9.]*\).*/\1/p' <<<"$json" | awk '{printf "%.1f", $1}')
     rss=$(sed -n 's/.*"peak_rss_mb":\([0-9]*\).*/\1/p' <<<"$json")
     echo "round $round $precision: decoder4j ${ms} ms/step, peak ${rss} MB"
     echo "decoder4j $precision $ms $rss" >>"$RESULTS"
