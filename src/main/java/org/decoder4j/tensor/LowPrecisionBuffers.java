@@ -1,5 +1,7 @@
 package org.decoder4j.tensor;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -26,7 +28,7 @@ final class LowPrecisionBuffers {
     private static final ThreadLocal<LowPrecisionBuffers> THREAD = ThreadLocal.withInitial(LowPrecisionBuffers::new);
 
     private final Map<INDArray, INDArray> parameterCopies = new IdentityHashMap<>();
-    private final Map<Integer, INDArray> slots = new java.util.HashMap<>();
+    private final Map<Integer, INDArray> slots = new HashMap<>();
 
     private LowPrecisionBuffers() {
     }
@@ -42,7 +44,7 @@ final class LowPrecisionBuffers {
      */
     INDArray parameterCopy(INDArray parameter, DataType type) {
         INDArray copy = parameterCopies.get(parameter);
-        if (copy == null || copy.dataType() != type || !java.util.Arrays.equals(copy.shape(), parameter.shape())) {
+        if (copy == null || copy.dataType() != type || !Arrays.equals(copy.shape(), parameter.shape())) {
             if (copy != null) {
                 copy.close();
             }

@@ -33,22 +33,11 @@ final class MatMul {
 
     /** C = op(a)·op(b) in the operands' own type. */
     static INDArray exact(INDArray a, boolean transA, INDArray b, boolean transB) {
-        return exact(a, transA, b, transB, a.dataType());
-    }
-
-    /**
-     * C = op(a)·op(b) as a new array of {@code resultType}: sums in the kernel's accumulator type,
-     * rounded to the result's (a bfloat16 product may give float32 or bfloat16).
-     */
-    static INDArray exact(INDArray a, boolean transA, INDArray b, boolean transB, DataType resultType) {
         long[] shape = resultShape(a, transA, b, transB);
-        INDArray c = Nd4j.createUninitialized(resultType, shape);
-        if (hasKernel(a.dataType(), b.dataType(), resultType)) {
+        INDArray c = Nd4j.createUninitialized(a.dataType(), shape);
+        if (hasKernel(a.dataType(), b.dataType(), a.dataType())) {
             into(a, transA, b, transB, c, 1.0, 0.0);
             return c;
-        }
-        if (resultType != a.dataType()) {
-            throw new IllegalArgumentException("no " + a.dataType() + " product into " + resultType + " here");
         }
         Nd4j.exec(DynamicCustomOp.builder("matmul")
                 .addInputs(a, b)

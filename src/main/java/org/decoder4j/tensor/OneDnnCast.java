@@ -21,7 +21,6 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Float32 ↔ bfloat16 conversion of dense arrays through oneDNN's reorder primitive (rounding to
@@ -29,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * loop. Used by {@link Autocast} for the operands and results of bfloat16 products.
  *
  * <pre>{@code
- * INDArray low = OneDnnCast.toBfloat16(x);          // x: float32, any shape and layout
+ * OneDnnCast.toBfloat16(x, low);                    // x: float32, any layout; low: bfloat16, C order
  * OneDnnCast.toFloat(low, y);                       // y: dense float32 of the same length
  * }</pre>
  */
@@ -40,13 +39,6 @@ final class OneDnnCast {
     private static final ThreadLocal<Map<Long, Reorder>> REORDERS = ThreadLocal.withInitial(HashMap::new);
 
     private OneDnnCast() {
-    }
-
-    /** A new C-ordered bfloat16 array holding {@code x}'s values rounded to nearest even. */
-    static INDArray toBfloat16(INDArray x) {
-        INDArray low = Nd4j.createUninitialized(DataType.BFLOAT16, x.shape());
-        toBfloat16(x, low);
-        return low;
     }
 
     /** Writes {@code x}'s float32 values, rounded to nearest even, into the C-ordered bfloat16 {@code low}. */
@@ -73,8 +65,7 @@ final class OneDnnCast {
         long toAddress = to.data().addressPointer().address();
         int fromWidth = from.dataType().width();
         int toWidth = to.dataType().width();
-        int minPerRange = SPLIT_ELEMENTS;
-        CoreParallel.forRanges((int) n, minPerRange, (part, start, end) -> {
+        CoreParallel.forRanges((int) n, SPLIT_ELEMENTS, (part, start, end) -> {
             Reorder r = REORDERS.get().computeIfAbsent((end - start) * 2L + (toBfloat16 ? 1 : 0),
                     key -> Reorder.create(end - start, toBfloat16));
             r.execute(fromAddress + (long) start * fromWidth, toAddress + (long) start * toWidth);
