@@ -40,6 +40,14 @@ final class CachedLogits implements NextTokenLogits {
             fed = windowStart;
             cache.clear();
         }
+        if (length - fed == 1 && model.dataType() == DataType.FLOAT) {
+            float[] logits = model.decodeStep(new int[] {sequence[length - 1]}, cache);   // (V)
+            double[] next = new double[logits.length];
+            for (int i = 0; i < logits.length; i++) {
+                next[i] = logits[i];
+            }
+            return next;
+        }
         long[] pending = new long[length - fed];
         for (int i = fed; i < length; i++) {
             pending[i - fed] = sequence[i];

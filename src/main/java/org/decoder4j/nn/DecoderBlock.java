@@ -1,5 +1,6 @@
 package org.decoder4j.nn;
 
+import org.decoder4j.tensor.SinglePositionDecoder;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.rng.Random;
 
@@ -30,6 +31,19 @@ public final class DecoderBlock extends Module {
     public Tensor forward(Tensor x) {
         x = x.add(attn.forward(ln1.forward(x)));                               // (B, T, C)
         return x.add(mlp.forward(ln2.forward(x)));                              // (B, T, C)
+    }
+
+    /** This block's parameters as the single-position decoding step reads them. */
+    SinglePositionDecoder.Block decodingWeights() {
+        Linear fc = mlp.fc();
+        Linear fcProj = mlp.proj();
+        return new SinglePositionDecoder.Block(ln1.weight().value(), ln1.bias().value(),
+                attn.query().weight().value(), attn.query().bias().value(),
+                attn.key().weight().value(), attn.key().bias().value(),
+                attn.value().weight().value(), attn.value().bias().value(),
+                attn.proj().weight().value(), attn.proj().bias().value(),
+                ln2.weight().value(), ln2.bias().value(),
+                fc.weight().value(), fc.bias().value(), fcProj.weight().value(), fcProj.bias().value());
     }
 
     /** The block on new positions {@code from…} with cached attention; evaluation mode only. */

@@ -9,6 +9,7 @@ import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.NativeRuntime;
 import org.decoder4j.tensor.NoGrad;
 import org.decoder4j.tensor.ParameterBuffer;
+import org.decoder4j.tensor.SinglePositionDecoder;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -176,6 +177,10 @@ public final class GPT extends Module {
                     + " more exceed the model's context length " + config.contextLength()
                     + " (clear the cache and feed a cropped window)");
         }
+        if (t == 1 && hasDecodingStep()) {
+            int[] tokens = ids.reshape(b).toIntVector();
+            return Tensor.constant(Nd4j.create(decodeStep(tokens, cache), new long[] {b, 1, config.vocabSize()}));
+        }
         long c = config.embeddingSize();
         try (NoGrad ignored = NoGrad.enter()) {
             Tensor tok = wte.forward(ids);                                      // (B, T, C)
@@ -189,6 +194,65 @@ public final class GPT extends Module {
             cache.advance((int) t);
             return logits.reshape(b, t, config.vocabSize());                    // (B, T, V)
         }
+    }
+
+    /**
+     * The logits of one new token per sequence, the tokens at position {@code cache.length()}, for
+     * inference with a key/value cache: what {@link #forwardCached} returns for ids {@code [B, 1]},
+     * as a plain array. Generation calls it once per token; for float32 models with the tanh GELU
+     * it runs {@link SinglePositionDecoder}, which builds no ND4J array.
+     *
+     * <pre>{@code
+     * model.forwardCached(prompt, cache);                        // prefill
+     * float[] logits = model.decodeStep(new int[] {next}, cache); // [V] for a cache of batch 1
+     * }</pre>
+     *
+     * @param tokens one token id per sequence {@code [B]}, B the cache's batch size
+     * @return logits {@code [B, vocabSize]} row-major
+     */
+    public float[] decodeStep(int[] tokens, KvCache cache) {
+        if (isTraining()) {
+            throw new IllegalStateException("decodeStep is for inference: call model.eval() first");
+        }
+        if (tokens.length != cache.batchSize()) {
+            throw new IllegalArgumentException("GPT.decodeStep needs " + cache.batchSize()
+                    + " tokens for a cache of batch size " + cache.batchSize() + ", got " + tokens.length);
+        }
+        int position = cache.length();
+        if (position >= cache.capacity()) {
+            throw new IllegalArgumentException("the cache holds " + position + " positions; one more exceeds the "
+                    + "model's context length " + config.contextLength()
+                    + " (clear the cache and feed a cropped window)");
+        }
+        for (int token : tokens) {
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, "
+                        + config.vocabSize() + ")");
+            }
+        }
+        if (!hasDecodingStep()) {
+            INDArray ids = Nd4j.createFromArray(tokens).castTo(DataType.INT64).reshape(tokens.length, 1);
+            return forwardCached(ids, cache).value().castTo(DataType.FLOAT).reshape(-1).toFloatVector();
+        }
+        SinglePositionDecoder.Weights weights = decodingWeights();
+        float[] logits = new float[tokens.length * config.vocabSize()];
+        cache.decoder(weights).step(weights, tokens, position, cache.keyBuffers(), cache.valueBuffers(), logits);
+        cache.advance(1);
+        return logits;
+    }
+
+    /** Whether {@link #decodeStep} has its array-free path for this model. */
+    private boolean hasDecodingStep() {
+        return config.activation() == Activation.GELU_TANH && SinglePositionDecoder.supports(decodingWeights());
+    }
+
+    private SinglePositionDecoder.Weights decodingWeights() {
+        List<SinglePositionDecoder.Block> layers = new ArrayList<>(blocks.size());
+        for (DecoderBlock block : blocks) {
+            layers.add(block.decodingWeights());
+        }
+        return new SinglePositionDecoder.Weights(wte.weight().value(), wpe.weight().value(), layers,
+                lnF.weight().value(), lnF.bias().value(), config.heads(), config.layerNormEpsilon());
     }
 
     private static INDArray positions(long t) {

@@ -1,6 +1,7 @@
 package org.decoder4j.nn;
 
 import org.decoder4j.tensor.MemoryScope;
+import org.decoder4j.tensor.SinglePositionDecoder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,6 +31,7 @@ public final class KvCache implements AutoCloseable {
     private final int batchSize;
     private final int capacity;
     private int length;
+    private SinglePositionDecoder decoder;
 
     private KvCache(GPTConfig config, int batchSize, DataType type) {
         this.batchSize = batchSize;
@@ -92,6 +94,24 @@ public final class KvCache implements AutoCloseable {
     /** The values of positions {@code 0…end−1} of layer {@code layer}, a view {@code [B, H, end, D]}. */
     INDArray values(int layer, long end) {
         return values[layer].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, end), NDArrayIndex.all());
+    }
+
+    /** The key buffers {@code [B, H, Tmax, D]}, one per layer, for the single-position decoding step. */
+    INDArray[] keyBuffers() {
+        return keys;
+    }
+
+    /** The value buffers, shaped as {@link #keyBuffers()}. */
+    INDArray[] valueBuffers() {
+        return values;
+    }
+
+    /** The decoding step's scratch for this cache's model, made on first use. */
+    SinglePositionDecoder decoder(SinglePositionDecoder.Weights weights) {
+        if (decoder == null) {
+            decoder = new SinglePositionDecoder(weights, capacity);
+        }
+        return decoder;
     }
 
     /** Marks {@code count} more positions as filled, after every layer has written them. */

@@ -26,4 +26,14 @@ public final class LayerNorm extends Module {
     public Tensor forward(Tensor x) {
         return LayerNormOp.apply(x, weight, bias, epsilon);
     }
+
+    /** The gain {@code [dim]}. */
+    Tensor weight() {
+        return weight;
+    }
+
+    /** The bias {@code [dim]}. */
+    Tensor bias() {
+        return bias;
+    }
 }

@@ -4,6 +4,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,6 +44,27 @@ final class BlasGemm {
     /** Whether {@link #multiply} handles this element type (on ND4J's CPU backend only). */
     static boolean supports(DataType type) {
         return (type == DataType.FLOAT || type == DataType.DOUBLE) && FloatMemory.isHostMemory();
+    }
+
+    /**
+     * {@code y = A·x}, or {@code y = Aᵀ·x} when {@code transposed}, for the float32 row-major matrix
+     * {@code A [rows, cols]} (leading dimension {@code cols}) at {@code a}'s position and dense vectors
+     * at {@code x}'s and {@code y}'s. Large products are split across cores by elements of y.
+     */
+    static void matrixVector(FloatPointer a, int rows, int cols, boolean transposed, FloatPointer x, FloatPointer y) {
+        int outLength = transposed ? cols : rows;
+        int minPerRange = (int) Math.max(1, SPLIT_FLOPS / (2.0 * (transposed ? rows : cols)));
+        CoreParallel.forRanges(outLength, minPerRange, (part, from, to) -> {
+            if (transposed) {
+                // columns from…to−1 of A: y[from…to) = A[:, from…to)ᵀ·x
+                openblas_nolapack.cblas_sgemv(CblasRowMajor, CblasTrans, rows, to - from, 1f,
+                        a.getPointer(from), cols, x, 1, 0f, y.getPointer(from), 1);
+            } else {
+                // rows from…to−1 of A: y[from…to) = A[from…to, :]·x
+                openblas_nolapack.cblas_sgemv(CblasRowMajor, CblasNoTrans, to - from, cols, 1f,
+                        a.getPointer((long) from * cols), cols, x, 1, 0f, y.getPointer(from), 1);
+            }
+        });
     }
 
     /**

@@ -47,13 +47,18 @@ final class GeluTanhKernel {
             for (int start = fromBlock * BLOCK; start < Math.min(n, toBlock * BLOCK); start += BLOCK) {
                 int len = Math.min(BLOCK, n - start);
                 xs.get(start, xb, 0, len);
-                for (int i = 0; i < len; i++) {
-                    float v = xb[i];
-                    xb[i] = v * sigmoid(v);
-                }
+                apply(xb, len);
                 ys.put(start, xb, 0, len);
             }
         });
+    }
+
+    /** Replaces {@code xs[0…n−1]} by {@code x·σ(2u)} in place. */
+    static void apply(float[] xs, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = xs[i];
+            xs[i] = v * sigmoid(v);
+        }
     }
 
     /**

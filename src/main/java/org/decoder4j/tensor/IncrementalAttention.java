@@ -13,9 +13,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * what {@link CausalAttentionOp} does.
  *
  * <p>The softmax is composed of row max, subtraction, exp, row sum and division rather than ND4J's
- * {@code softmax} op: on the small score rows of one new token that op took about half of a
- * decoding step's CPU time (4 layers, 128 channels: 13 ms of thread CPU time per token with it,
- * 6 ms without).
+ * {@code softmax} op, which costs more than these on short score rows. The prompt's prefill comes
+ * here; the steps of one token each go through {@link SinglePositionDecoder}.
  *
  * <pre>{@code
  * // one new token after 10 cached ones: q [1, H, 1, D], keys and values [1, H, 11, D]

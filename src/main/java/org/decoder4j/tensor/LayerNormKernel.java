@@ -56,28 +56,39 @@ final class LayerNormKernel {
             for (int r = from; r < to; r++) {
                 int base = r * c;
                 xs.get(base, row);
-                double sum = 0;
-                for (int j = 0; j < c; j++) {
-                    sum += row[j];
-                }
-                double mean = sum / c;
-                double squares = 0;
-                for (int j = 0; j < c; j++) {
-                    double d = row[j] - mean;
-                    squares += d * d;
-                }
-                float rstd = (float) (1.0 / Math.sqrt(squares / c + epsilon));
-                float m = (float) mean;
-                means[r] = m;
-                reciprocalStd[r] = rstd;
-                for (int j = 0; j < c; j++) {
-                    row[j] = (row[j] - m) * rstd;                                // x̂
-                    out[j] = row[j] * gain[j] + bias[j];
-                }
+                normalize(row, gain, bias, epsilon, out, r, means, reciprocalStd);
                 ys.put(base, out);
             }
         });
         return new LayerNormKernel(x, means, reciprocalStd, gain);
+    }
+
+    /**
+     * One row: {@code out = (row − mean)/√(σ² + ε)·gain + bias}, leaving x̂ in {@code row}; the
+     * row's mean and 1/√(σ² + ε) go to {@code means[index]} and {@code reciprocalStd[index]}.
+     * Statistics are accumulated in double; the row's length is C.
+     */
+    static void normalize(float[] row, float[] gain, float[] bias, double epsilon, float[] out,
+                          int index, float[] means, float[] reciprocalStd) {
+        int c = row.length;
+        double sum = 0;
+        for (int j = 0; j < c; j++) {
+            sum += row[j];
+        }
+        double mean = sum / c;
+        double squares = 0;
+        for (int j = 0; j < c; j++) {
+            double d = row[j] - mean;
+            squares += d * d;
+        }
+        float rstd = (float) (1.0 / Math.sqrt(squares / c + epsilon));
+        float m = (float) mean;
+        means[index] = m;
+        reciprocalStd[index] = rstd;
+        for (int j = 0; j < c; j++) {
+            row[j] = (row[j] - m) * rstd;                                        // x̂
+            out[j] = row[j] * gain[j] + bias[j];
+        }
     }
 
     /**

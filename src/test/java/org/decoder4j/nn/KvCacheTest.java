@@ -98,6 +98,41 @@ class KvCacheTest {
     }
 
     @Test
+    void decodeStepGivesTheFullForwardsLogitsForBothActivations() {
+        GPT exactGelu = GPT.builder().vocabSize(37).contextLength(16).layers(2).heads(4).embeddingSize(32)
+                .activation(Activation.GELU_EXACT).seed(12).build();
+        exactGelu.eval();
+        for (GPT m : new GPT[] {model, exactGelu}) {
+            INDArray ids = tokens(1, 10, 13);                                   // (1, 10)
+            try (NoGrad ignored = NoGrad.enter(); KvCache cache = KvCache.forModel(m, 1)) {
+                INDArray full = m.forward(ids).value();                         // (1, 10, 37)
+                m.forwardCached(columns(ids, 0, 3), cache);
+                for (int t = 3; t < 10; t++) {
+                    float[] step = m.decodeStep(new int[] {ids.getInt(0, t)}, cache);   // (37)
+                    INDArray expected = positions(full, t, t + 1).reshape(37);
+                    double d = maxDifference(Nd4j.createFromArray(step), expected);
+                    assertTrue(d <= TOLERANCE, m.config().activation() + ", position " + t + " differs by " + d);
+                }
+                assertEquals(10, cache.length());
+            }
+        }
+    }
+
+    @Test
+    void decodeStepRefusesTokensOutsideTheVocabularyAndAFullCache() {
+        try (KvCache cache = KvCache.forModel(model, 1)) {
+            IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                    () -> model.decodeStep(new int[] {37}, cache));
+            assertTrue(outside.getMessage().contains("outside the vocabulary"), outside.getMessage());
+            assertEquals(0, cache.length());
+            model.forwardCached(tokens(1, 16, 1), cache);
+            IllegalArgumentException full = assertThrows(IllegalArgumentException.class,
+                    () -> model.decodeStep(new int[] {1}, cache));
+            assertTrue(full.getMessage().contains("context length 16"), full.getMessage());
+        }
+    }
+
+    @Test
     void misuseIsRefusedWithTheReason() {
         try (KvCache cache = KvCache.forModel(model, 1)) {
             model.forwardCached(tokens(1, 16, 1), cache);
