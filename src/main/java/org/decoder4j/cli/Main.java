@@ -2,15 +2,15 @@ package org.decoder4j.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.decoder4j.tensor.NativeRuntime;
+import org.decoder4j.tensor.ComputeEngine;
 import org.decoder4j.train.TrainingDivergedException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code decoder4j} command line: {@code prepare}, {@code train}, {@code eval} and
@@ -83,7 +83,7 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");   // --plot draws off screen; never a window
         CliLogging.configure();
-        NativeRuntime.configure();
+        ComputeEngine.configure();
         System.exit(commandLine().execute(args));
     }
 

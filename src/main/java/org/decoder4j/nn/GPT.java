@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.decoder4j.tensor.ComputeEngine;
 import org.decoder4j.tensor.MemoryScope;
-import org.decoder4j.tensor.NativeRuntime;
 import org.decoder4j.tensor.NoGrad;
 import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.SinglePositionDecoder;
@@ -36,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class GPT extends Module {
 
     static {
-        NativeRuntime.configure();
+        ComputeEngine.configure();
     }
 
     private static final Map<Long, INDArray> POSITIONS = new ConcurrentHashMap<>();

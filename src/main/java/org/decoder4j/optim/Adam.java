@@ -2,6 +2,7 @@ package org.decoder4j.optim;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.decoder4j.tensor.OptimizerKernels;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -47,8 +48,8 @@ public final class Adam extends GroupedOptimizer {
         double bias2Sqrt = Math.sqrt(1 - Math.pow(b2, steps));
         INDArray m = slots.zerosIfAbsent(key, "exp_avg", w);
         INDArray v = slots.zerosIfAbsent(key, "exp_avg_sq", w);
-        if (!settings.amsgrad && AdamKernel.applies(w, g, m, v)) {
-            AdamKernel.update(w, g, m, v, lr, wd, settings.decoupled, b1, b2, settings.eps, bias1, bias2Sqrt);
+        if (!settings.amsgrad && OptimizerKernels.adamApplies(w, g, m, v)) {
+            OptimizerKernels.adam(w, g, m, v, lr, wd, settings.decoupled, b1, b2, settings.eps, bias1, bias2Sqrt);
             return;
         }
         if (wd != 0) {

@@ -1,11 +1,9 @@
 package org.decoder4j.optim;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.function.Consumer;
+import org.decoder4j.tensor.OptimizerKernels;
 import org.decoder4j.tensor.ParameterBuffer;
-import org.decoder4j.tensor.CoreParallel;
-import org.decoder4j.tensor.FloatMemory;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -56,8 +54,8 @@ public final class GradClip {
         if (normType == 2) {
             double sumSquares = 0;
             for (INDArray g : grads) {
-                if (FloatMemory.isDenseFloat(g)) {
-                    sumSquares += sumOfSquares(g);
+                if (OptimizerKernels.isDenseFloat(g)) {
+                    sumSquares += OptimizerKernels.sumOfSquares(g);
                 } else {
                     double n = g.norm2Number().doubleValue();
                     sumSquares += n * n;
@@ -130,43 +128,5 @@ public final class GradClip {
                 action.accept(p.grad());
             }
         }
-    }
-
-    /**
-     * Σ g² of a dense float32 array in one pass, split across cores, each range accumulated in
-     * double in four interleaved sums and the ranges added in order (ND4J's norm2 is several times
-     * slower).
-     */
-    private static double sumOfSquares(INDArray g) {
-        FloatBuffer values = FloatMemory.of(g);
-        int n = (int) g.length();
-        double[] partSums = new double[CoreParallel.maxRanges()];
-        CoreParallel.forRanges(n, 1 << 16, (part, from, to) -> {
-            float[] block = new float[4096];
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            for (int start = from; start < to; start += block.length) {
-                int len = Math.min(block.length, to - start);
-                values.get(start, block, 0, len);
-                int i = 0;
-                for (; i + 3 < len; i += 4) {
-                    s0 += (double) block[i] * block[i];
-                    s1 += (double) block[i + 1] * block[i + 1];
-                    s2 += (double) block[i + 2] * block[i + 2];
-                    s3 += (double) block[i + 3] * block[i + 3];
-                }
-                for (; i < len; i++) {
-                    s0 += (double) block[i] * block[i];
-                }
-            }
-            partSums[part] = (s0 + s1) + (s2 + s3);
-        });
-        double sum = 0;
-        for (double partSum : partSums) {
-            sum += partSum;
-        }
-        return sum;
     }
 }

@@ -2,6 +2,8 @@ package org.decoder4j.tensor;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.decoder4j.tensor.cpu.CausalSoftmaxKernel;
+import org.decoder4j.tensor.cpu.FloatMemory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;

@@ -1,9 +1,15 @@
 package org.decoder4j.tensor;
 
+import org.decoder4j.tensor.cpu.CoreParallel;
+import org.decoder4j.tensor.cpu.FloatMemory;
+import org.decoder4j.tensor.cpu.NativeRuntime;
+import org.decoder4j.tensor.cpu.OneDnn;
+
 /**
- * What computes the tensor ops in this process: which kernels matrix products run on, and in how
- * many threads, for logs and benchmarks. Nothing here changes behaviour; the choices are made once,
- * at start-up, from what the processor and the loaded native libraries offer.
+ * The facade of the CPU engine ({@code org.decoder4j.tensor.cpu}) for the rest of the library:
+ * its start-up settings, and what computes the tensor ops in this process (which kernels matrix
+ * products run on, in how many threads) for logs and benchmarks. The choices are made once, at
+ * start-up, from what the processor and the loaded native libraries offer.
  *
  * <pre>{@code
  * System.out.println(ComputeEngine.describe());
@@ -13,6 +19,15 @@ package org.decoder4j.tensor;
 public final class ComputeEngine {
 
     private ComputeEngine() {
+    }
+
+    /**
+     * Applies the native libraries' process-wide settings (ND4J's memory limits, thread counts)
+     * once; later calls do nothing. Models call it before their first array; a program may call it
+     * earlier.
+     */
+    public static void configure() {
+        NativeRuntime.configure();
     }
 
     /** One line: the product kernels, what bfloat16 runs on, and the thread count. */

@@ -2,6 +2,7 @@ package org.decoder4j.tensor;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.decoder4j.tensor.cpu.FloatMemory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

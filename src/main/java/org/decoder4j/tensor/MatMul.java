@@ -1,5 +1,7 @@
 package org.decoder4j.tensor;
 
+import org.decoder4j.tensor.cpu.BlasGemm;
+import org.decoder4j.tensor.cpu.OneDnnMatmul;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;

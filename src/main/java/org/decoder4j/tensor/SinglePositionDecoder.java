@@ -2,6 +2,10 @@ package org.decoder4j.tensor;
 
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
+import org.decoder4j.tensor.cpu.BlasGemm;
+import org.decoder4j.tensor.cpu.FloatMemory;
+import org.decoder4j.tensor.cpu.GeluTanhKernel;
+import org.decoder4j.tensor.cpu.LayerNormKernel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,5 +1,6 @@
 package org.decoder4j.tensor;
 
+import org.decoder4j.tensor.cpu.NativeHeap;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;

@@ -1,6 +1,7 @@
 package org.decoder4j.tensor;
 
 import java.util.Arrays;
+import org.decoder4j.tensor.cpu.NativeRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

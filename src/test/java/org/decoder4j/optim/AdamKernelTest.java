@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Float32 parameters take {@link AdamKernel}'s single pass; float64 ones the native composition
+ * Float32 parameters take {@link org.decoder4j.tensor.OptimizerKernels#adam}'s single pass; float64 ones the native composition
  * that {@link OptimizerParityTest} holds to PyTorch. Ten steps of each variant must agree.
  */
 class AdamKernelTest {

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
@@ -45,7 +45,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * batch axis; one matrix along the longer side of C, so that the operand every part reads whole
  * (and oneDNN repacks in each part) is the smaller one.
  */
-final class OneDnnMatmul {
+public final class OneDnnMatmul {
 
     /** Below this many floating-point operations per range, a product stays on one thread. */
     private static final double SPLIT_FLOPS = 2e6;
@@ -55,7 +55,7 @@ final class OneDnnMatmul {
     }
 
     /** Whether products of {@code operands} into {@code result} run here. */
-    static boolean supports(DataType operands, DataType result) {
+    public static boolean supports(DataType operands, DataType result) {
         return OneDnn.isAvailable()
                 && (operands == DataType.FLOAT || operands == DataType.BFLOAT16 && OneDnn.hasNativeBfloat16())
                 && (result == DataType.FLOAT || result == DataType.BFLOAT16);
@@ -70,7 +70,7 @@ final class OneDnnMatmul {
      * @param b {@code [..., K, N]}, or {@code [..., N, K]} when {@code transB}
      * @param c {@code [..., M, N]}, written in place; row- or column-major in its last two axes
      */
-    static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
+    public static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
         int r = c.rank();
         ProductOperands operands = ProductOperands.of(a, transA, b, transB, c);
         int m = operands.m();

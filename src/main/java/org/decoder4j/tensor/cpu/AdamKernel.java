@@ -1,8 +1,6 @@
-package org.decoder4j.optim;
+package org.decoder4j.tensor.cpu;
 
 import java.nio.FloatBuffer;
-import org.decoder4j.tensor.CoreParallel;
-import org.decoder4j.tensor.FloatMemory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -11,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * native calls over the whole model. Same arithmetic, in float32, in the same order; blocks are split
  * across cores.
  */
-final class AdamKernel {
+public final class AdamKernel {
 
     private static final int BLOCK = 4096;
     /** Blocks per range when the parameters are split across cores. */
@@ -21,7 +19,7 @@ final class AdamKernel {
     }
 
     /** Whether every array is dense float32, so that {@link #update} applies. */
-    static boolean applies(INDArray... arrays) {
+    public static boolean applies(INDArray... arrays) {
         for (INDArray a : arrays) {
             if (!FloatMemory.isDenseFloat(a)) {
                 return false;
@@ -36,7 +34,7 @@ final class AdamKernel {
      * @param bias1      {@code 1 − β₁ᵗ}
      * @param bias2Sqrt  {@code √(1 − β₂ᵗ)}
      */
-    static void update(INDArray w, INDArray g, INDArray m, INDArray v, double lr, double decay, boolean decoupled,
+    public static void update(INDArray w, INDArray g, INDArray m, INDArray v, double lr, double decay, boolean decoupled,
                        double beta1, double beta2, double eps, double bias1, double bias2Sqrt) {
         FloatBuffer ws = FloatMemory.of(w);
         FloatBuffer gs = FloatMemory.of(g);

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (row- or column-major with any leading dimension) are used in place; any other array is copied
  * once, C-ordered.
  */
-final class MatrixOperand {
+public final class MatrixOperand {
     final INDArray array;
     final long[] stride;
     final boolean transposed;

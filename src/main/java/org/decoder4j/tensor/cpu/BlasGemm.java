@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * rows of C for one matrix and by matrices for a batch. OpenBLAS's own threads, woken for every
  * call, spent half of a small model's product time waiting for each other.
  */
-final class BlasGemm {
+public final class BlasGemm {
 
     /**
      * Products smaller than this many floating-point operations per range stay on one thread: below
@@ -42,7 +42,7 @@ final class BlasGemm {
     }
 
     /** Whether {@link #multiply} handles this element type (on ND4J's CPU backend only). */
-    static boolean supports(DataType type) {
+    public static boolean supports(DataType type) {
         return (type == DataType.FLOAT || type == DataType.DOUBLE) && FloatMemory.isHostMemory();
     }
 
@@ -51,7 +51,7 @@ final class BlasGemm {
      * {@code A [rows, cols]} (leading dimension {@code cols}) at {@code a}'s position and dense vectors
      * at {@code x}'s and {@code y}'s. Large products are split across cores by elements of y.
      */
-    static void matrixVector(FloatPointer a, int rows, int cols, boolean transposed, FloatPointer x, FloatPointer y) {
+    public static void matrixVector(FloatPointer a, int rows, int cols, boolean transposed, FloatPointer x, FloatPointer y) {
         int outLength = transposed ? cols : rows;
         int minPerRange = (int) Math.max(1, SPLIT_FLOPS / (2.0 * (transposed ? rows : cols)));
         CoreParallel.forRanges(outLength, minPerRange, (part, from, to) -> {
@@ -75,7 +75,7 @@ final class BlasGemm {
      * @param b      {@code [..., K, N]}, or {@code [..., N, K]} when {@code transB}
      * @param c      {@code [..., M, N]}, written in place; any layout BLAS accepts
      */
-    static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
+    public static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
         int r = c.rank();
         ProductOperands operands = ProductOperands.of(a, transA, b, transB, c);
         int m = operands.m();

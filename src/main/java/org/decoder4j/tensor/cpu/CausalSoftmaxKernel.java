@@ -1,14 +1,14 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The scaled, causally masked softmax of attention scores on float32, in place and one pass per row
- * each way: what {@link CausalAttentionOp} otherwise composes from a scale, a broadcast mask add, a
+ * each way: what {@code CausalAttentionOp} otherwise composes from a scale, a broadcast mask add, a
  * softmax and, backward, five more native calls. Rows are split across cores.
  */
-final class CausalSoftmaxKernel {
+public final class CausalSoftmaxKernel {
 
     /** Rows per range when the rows are split across cores. */
     private static final int MIN_ROWS = 256;
@@ -20,7 +20,7 @@ final class CausalSoftmaxKernel {
      * Replaces {@code scores [..., T, T]} (dense float32) by {@code softmax(scale·scores + M)} along
      * the last axis, M being −∞ above the diagonal: row t keeps columns 0…t, the rest become 0.
      */
-    static void forward(INDArray scores, double scale) {
+    public static void forward(INDArray scores, double scale) {
         int t = (int) scores.size(scores.rank() - 1);
         int rows = (int) (scores.length() / t);
         FloatBuffer values = FloatMemory.of(scores);
@@ -56,7 +56,7 @@ final class CausalSoftmaxKernel {
      * Replaces {@code gradient} (dL/d attention weights, dense float32 like {@code weights}) by
      * dL/d scores: {@code scale·a ⊙ (g − Σⱼ gⱼ·aⱼ)} per row.
      */
-    static void backward(INDArray weights, INDArray gradient, double scale) {
+    public static void backward(INDArray weights, INDArray gradient, double scale) {
         int t = (int) weights.size(weights.rank() - 1);
         int rows = (int) (weights.length() / t);
         FloatBuffer as = FloatMemory.of(weights);

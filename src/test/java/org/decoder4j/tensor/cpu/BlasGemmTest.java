@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +28,7 @@ class BlasGemmTest {
                         for (int layout = 0; layout < 3; layout++) {
                             INDArray a = operand(type, transA ? k : m, transA ? m : k, layout);
                             INDArray b = operand(type, transB ? n : k, transB ? k : n, layout);
-                            INDArray c = MatMul.exact(a, transA, b, transB);
+                            INDArray c = product(a, transA, b, transB);
                             assertArrayEquals(new long[] {m, n}, c.shape());
                             assertClose(ReferenceProduct.of(a, transA, b, transB), c, type);
                         }
@@ -45,7 +45,7 @@ class BlasGemmTest {
             for (int layout = 0; layout < 3; layout++) {
                 INDArray a = operand(DataType.FLOAT, transA ? 96 : 301, transA ? 301 : 96, layout);
                 INDArray b = operand(DataType.FLOAT, 96, 130, layout);
-                INDArray c = MatMul.exact(a, transA, b, false);                 // 7.5 MFLOP: split by rows
+                INDArray c = product(a, transA, b, false);                 // 7.5 MFLOP: split by rows
                 INDArray expected = (transA ? a.transpose() : a).castTo(DataType.DOUBLE).mmul(b.castTo(DataType.DOUBLE));
                 double error = c.castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue();
                 assertTrue(error < 1e-4, "transA " + transA + " layout " + layout + ": " + error);
@@ -69,7 +69,7 @@ class BlasGemmTest {
         // [B, T, H, D] permuted to [B, H, T, D]: the attention layout, never contiguous
         INDArray q = Nd4j.rand(DataType.FLOAT, 2, 6, 3, 4).permute(0, 2, 1, 3);
         INDArray k = Nd4j.rand(DataType.FLOAT, 2, 6, 3, 4).permute(0, 2, 1, 3);
-        INDArray scores = MatMul.exact(q, false, k, true);                      // (2, 3, 6, 6)
+        INDArray scores = product(q, false, k, true);                      // (2, 3, 6, 6)
         assertArrayEquals(new long[] {2, 3, 6, 6}, scores.shape());
         for (int i = 0; i < 2; i++) {
             for (int h = 0; h < 3; h++) {
@@ -121,5 +121,16 @@ class BlasGemmTest {
                 assertEquals(expected.getDouble(i, j), actual.getDouble(i, j), tolerance, "element " + i + "," + j);
             }
         }
+    }
+
+    /** op(a)·op(b) straight through {@link BlasGemm#multiply}, into a new C-ordered array. */
+    private static INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
+        int r = a.rank();
+        long[] shape = a.shape().clone();
+        shape[r - 2] = transA ? a.size(r - 1) : a.size(r - 2);
+        shape[r - 1] = transB ? b.size(r - 2) : b.size(r - 1);
+        INDArray c = Nd4j.createUninitialized(a.dataType(), shape);
+        BlasGemm.multiply(a, transA, b, transB, c, 1.0, 0.0);
+        return c;
     }
 }

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * GPT-2's tanh GELU on float32 in one pass forward and one backward, as {@code x·σ(2u)} with
- * {@code u = √(2/π)·(x + 0.044715·x³)}: what {@link GeluOp#tanh} composes from a dozen native calls
+ * {@code u = √(2/π)·(x + 0.044715·x³)}: what {@code GeluOp#tanh} composes from a dozen native calls
  * for other types. Elements go through in blocks copied to the heap, where the loops vectorise.
  *
  * <p>{@code σ(2u) = (1 + tanh u)/2}, and tanh is a rational function {@code u·P(u²)/Q(u²)} on
@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * relative error 6.4e-8 in exact arithmetic, 3.7e-7 evaluated in float32. It needs no exponential,
  * which the JIT does not vectorise (Math.exp made this pass ten times slower).
  */
-final class GeluTanhKernel {
+public final class GeluTanhKernel {
 
     private static final int BLOCK = 4096;
     /** Blocks per range when the elements are split across cores. */
@@ -38,7 +38,7 @@ final class GeluTanhKernel {
     }
 
     /** Writes {@code y = x·σ(2u)}; both dense float32 of one length. */
-    static void forward(INDArray x, INDArray y) {
+    public static void forward(INDArray x, INDArray y) {
         FloatBuffer xs = FloatMemory.of(x);
         FloatBuffer ys = FloatMemory.of(y);
         int n = (int) x.length();
@@ -54,7 +54,7 @@ final class GeluTanhKernel {
     }
 
     /** Replaces {@code xs[0…n−1]} by {@code x·σ(2u)} in place. */
-    static void apply(float[] xs, int n) {
+    public static void apply(float[] xs, int n) {
         for (int i = 0; i < n; i++) {
             float v = xs[i];
             xs[i] = v * sigmoid(v);
@@ -75,7 +75,7 @@ final class GeluTanhKernel {
     }
 
     /** {@code dx = dy·(σ + x·σ·(1 − σ)·2√(2/π)·(1 + 3c·x²))}, a new array shaped like {@code x}. */
-    static INDArray backward(INDArray x, INDArray dy) {
+    public static INDArray backward(INDArray x, INDArray dy) {
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         FloatBuffer xs = FloatMemory.of(x);
         FloatBuffer gs = FloatMemory.of(dy);

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
@@ -25,14 +25,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Float32 ↔ bfloat16 conversion of dense arrays through oneDNN's reorder primitive (rounding to
  * nearest, ties to even), split across cores: one pass over memory, where ND4J's cast is a scalar
- * loop. Used by {@link Autocast} for the operands and results of bfloat16 products.
+ * loop. Used by {@code Autocast} for the operands and results of bfloat16 products.
  *
  * <pre>{@code
  * OneDnnCast.toBfloat16(x, low);                    // x: float32, any layout; low: bfloat16, C order
  * OneDnnCast.toFloat(low, y);                       // y: dense float32 of the same length
  * }</pre>
  */
-final class OneDnnCast {
+public final class OneDnnCast {
 
     /** Elements below which a conversion stays on one thread. */
     private static final int SPLIT_ELEMENTS = 1 << 16;
@@ -42,7 +42,7 @@ final class OneDnnCast {
     }
 
     /** Writes {@code x}'s float32 values, rounded to nearest even, into the C-ordered bfloat16 {@code low}. */
-    static void toBfloat16(INDArray x, INDArray low) {
+    public static void toBfloat16(INDArray x, INDArray low) {
         if (low.dataType() != DataType.BFLOAT16 || low.length() != x.length()) {
             throw new IllegalArgumentException("expected a bfloat16 array of " + x.length() + " elements, got "
                     + low.shapeInfoToString());
@@ -51,7 +51,7 @@ final class OneDnnCast {
     }
 
     /** Writes the bfloat16 values of {@code low} into the dense float32 array {@code out} (same length). */
-    static void toFloat(INDArray low, INDArray out) {
+    public static void toFloat(INDArray low, INDArray out) {
         if (!FloatMemory.isDenseFloat(out) || low.length() != out.length()) {
             throw new IllegalArgumentException("expected a dense float32 array of " + low.length()
                     + " elements, got " + out.shapeInfoToString());

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -25,7 +25,7 @@ public final class FloatMemory {
     }
 
     /** Whether ND4J runs on its CPU backend, where arrays are plain host memory. */
-    static boolean isHostMemory() {
+    public static boolean isHostMemory() {
         return HOST_MEMORY;
     }
 

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import java.lang.management.ManagementFactory;
 import javax.management.JMException;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * just been freed and will not be allocated again the same way: after a workspace's first cycle,
  * whose arrays were each allocated on their own while it learned its size.
  */
-final class NativeHeap {
+public final class NativeHeap {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
     private static volatile boolean unavailable;
@@ -25,7 +25,7 @@ final class NativeHeap {
     }
 
     /** Trims the native heap; returns false where this JVM cannot. */
-    static boolean trim() {
+    public static boolean trim() {
         if (unavailable) {
             return false;
         }

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx512_core;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * load their barriers wait for descheduled threads. The system property
  * {@code decoder4j.onednn=false} turns oneDNN off.
  */
-final class OneDnn {
+public final class OneDnn {
 
     private static final Logger LOG = LoggerFactory.getLogger(OneDnn.class);
     private static final Runtime RUNTIME = load();
@@ -62,7 +62,7 @@ final class OneDnn {
     }
 
     /** Whether oneDNN loaded and runs on ND4J's host memory. */
-    static boolean isAvailable() {
+    public static boolean isAvailable() {
         return RUNTIME != null;
     }
 
@@ -70,7 +70,7 @@ final class OneDnn {
      * Whether the processor multiplies bfloat16 natively (AVX512-BF16 or AMX), so that oneDNN's
      * bfloat16 products beat its float32 ones.
      */
-    static boolean hasNativeBfloat16() {
+    public static boolean hasNativeBfloat16() {
         return RUNTIME != null && has(RUNTIME.isa, dnnl_cpu_isa_avx512_core_bf16);
     }
 
@@ -96,7 +96,7 @@ final class OneDnn {
     }
 
     /** The instruction set oneDNN's kernels use here, for logs and benchmarks. */
-    static String isaName() {
+    public static String isaName() {
         return RUNTIME == null ? "none (oneDNN not loaded)" : isaName(RUNTIME.isa);
     }
 

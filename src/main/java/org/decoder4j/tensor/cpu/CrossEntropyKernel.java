@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -7,10 +7,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Softmax cross-entropy of float32 logits in one pass per row each way, rows split across cores:
- * what {@link CrossEntropyOp} otherwise does with a log-softmax, a gather, an exponential and a
+ * what {@code CrossEntropyOp} otherwise does with a log-softmax, a gather, an exponential and a
  * scatter. The forward pass keeps the softmax for the backward pass.
  */
-final class CrossEntropyKernel {
+public final class CrossEntropyKernel {
 
     /** Rows per range when the rows are split across cores. */
     private static final int MIN_ROWS = 128;
@@ -30,7 +30,7 @@ final class CrossEntropyKernel {
      * Computes the softmax of {@code logits [N, V]} (dense float32) and returns the state for the
      * backward pass; {@link #lossSum} is then Σ −log p(target) over the counted rows.
      */
-    static CrossEntropyKernel forward(INDArray logits, long[] targets, long ignoreIndex, double[] lossSum) {
+    public static CrossEntropyKernel forward(INDArray logits, long[] targets, long ignoreIndex, double[] lossSum) {
         int n = (int) logits.size(0);
         int vocab = (int) logits.size(1);
         INDArray probabilities = Nd4j.createUninitialized(DataType.FLOAT, n, vocab);
@@ -74,7 +74,7 @@ final class CrossEntropyKernel {
     }
 
     /** dL/d logits {@code = scale·(softmax − onehot)} on counted rows, 0 on ignored ones; a new array. */
-    INDArray backward(double scale) {
+    public INDArray backward(double scale) {
         int n = (int) probabilities.size(0);
         int vocab = (int) probabilities.size(1);
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, n, vocab);

@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -7,10 +7,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Layer normalisation of float32 rows in one pass per row, forward and backward: what
- * {@link LayerNormOp} composes from about ten native calls for other types. Row statistics and
+ * {@code LayerNormOp} composes from about ten native calls for other types. Row statistics and
  * the gain and bias gradients are accumulated in double.
  */
-final class LayerNormKernel {
+public final class LayerNormKernel {
 
     /** Rows per range when the rows are split across cores. */
     private static final int MIN_ROWS = 64;
@@ -39,7 +39,7 @@ final class LayerNormKernel {
      * backward pass needs: {@code x} itself, which must not change until then, and two numbers
      * per row.
      */
-    static LayerNormKernel forward(INDArray x, INDArray gainArray, INDArray biasArray, double epsilon, INDArray y) {
+    public static LayerNormKernel forward(INDArray x, INDArray gainArray, INDArray biasArray, double epsilon, INDArray y) {
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         float[] gain = new float[c];
@@ -68,7 +68,7 @@ final class LayerNormKernel {
      * row's mean and 1/√(σ² + ε) go to {@code means[index]} and {@code reciprocalStd[index]}.
      * Statistics are accumulated in double; the row's length is C.
      */
-    static void normalize(float[] row, float[] gain, float[] bias, double epsilon, float[] out,
+    public static void normalize(float[] row, float[] gain, float[] bias, double epsilon, float[] out,
                           int index, float[] means, float[] reciprocalStd) {
         int c = row.length;
         double sum = 0;
@@ -97,7 +97,7 @@ final class LayerNormKernel {
      *
      * @return {dx [N, C], dγ [C], dβ [C]}, each null where not wanted
      */
-    INDArray[] backward(INDArray dy, boolean wantX, boolean wantGain, boolean wantBias) {
+    public INDArray[] backward(INDArray dy, boolean wantX, boolean wantGain, boolean wantBias) {
         int c = channels;
         FloatBuffer dys = FloatMemory.of(dy);
         FloatBuffer xs = FloatMemory.of(input);

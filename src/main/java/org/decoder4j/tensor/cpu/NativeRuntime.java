@@ -1,4 +1,4 @@
-package org.decoder4j.tensor;
+package org.decoder4j.tensor.cpu;
 
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *       measures the process's resident memory on every native allocation (ND4J makes several per
  *       op for shape descriptors), which cost 11–16% of a Shakespeare training step and about a
  *       third of a cached generation step. JavaCPP's own limit on the bytes it allocates
- *       ({@code maxBytes}) stays; memory per step is bounded by {@link MemoryScope} workspaces.
+ *       ({@code maxBytes}) stays; memory per step is bounded by {@code MemoryScope} workspaces.
  *       A value given with {@code -D} is kept.</li>
  * </ul>
  *
