@@ -56,7 +56,7 @@ public final class NativeRuntime {
         if (nativeLibraryLoaded()) {
             if (System.getenv("OMP_NUM_THREADS") == null) {
                 LOG.warn("ND4J was loaded before decoder4j could set OMP_NUM_THREADS=1; training may run at half "
-                        + "speed. Set OMP_NUM_THREADS=1 in the environment, or call NativeRuntime.configure() first.");
+                        + "speed. Set OMP_NUM_THREADS=1 in the environment, or call ComputeEngine.configure() first.");
             }
             return;
         }
