@@ -1,15 +1,19 @@
 package org.decoder4j.bench;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
+import org.decoder4j.nn.KvCache;
 import org.decoder4j.optim.AdamW;
 import org.decoder4j.optim.Optimizer;
+import org.decoder4j.tensor.Autocast;
 import org.decoder4j.tensor.CausalAttentionOp;
 import org.decoder4j.tensor.GeluOp;
 import org.decoder4j.tensor.LayerNormOp;
 import org.decoder4j.tensor.LinearOp;
 import org.decoder4j.tensor.MemoryScope;
+import org.decoder4j.tensor.NoGrad;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The hot ops of a training step at the Shakespeare recipe's shapes (B 12, T 64, C 128, H 4,
  * vocabulary 65; N = B·T = 768 rows), each forward and backward, plus one AdamW update of the
- * whole model and the GPT-2 small shape's largest product. Run on demand:
+ * whole model and the GPT-2 small shape's largest product (float32, and bfloat16 under autocast),
+ * and the recipe model's generation: 32 tokens through the key/value cache's one-token step. Run
+ * on demand:
  *
  * <pre>
  * mvn -q -Pjmh test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
@@ -58,6 +64,7 @@ public class OpBenchmarks {
     private Optimizer adamw;
     private Tensor gpt2Input;     // [1024, 768]
     private Tensor gpt2Weight;    // [3072, 768]
+    private KvCache cache;        // the recipe model's, batch 1
 
     private static Tensor parameter(long... shape) {
         return Tensor.parameter(Nd4j.randn(DataType.FLOAT, shape).muli(0.02));
@@ -86,6 +93,7 @@ public class OpBenchmarks {
         }
         gpt2Input = parameter(1024, 768);
         gpt2Weight = parameter(3072, 768);
+        cache = KvCache.forModel(model, 1);
     }
 
     private static void backward(Tensor out) {
@@ -139,5 +147,37 @@ public class OpBenchmarks {
         try (MemoryScope scope = MemoryScope.open()) {
             LinearOp.apply(gpt2Input, gpt2Weight, null);
         }
+    }
+
+    @Benchmark
+    public void gpt2SmallMlpProductForwardBfloat16() {
+        try (MemoryScope scope = MemoryScope.open();
+             Autocast autocast = Autocast.open(DataType.BFLOAT16, List.of(gpt2Weight))) {
+            LinearOp.apply(gpt2Input, gpt2Weight, null);
+        }
+    }
+
+    @Benchmark
+    public void linear128to512Bfloat16() {
+        try (MemoryScope scope = MemoryScope.open();
+             Autocast autocast = Autocast.open(DataType.BFLOAT16, List.of(fcWeight))) {
+            backward(LinearOp.apply(x, fcWeight, fcBias));
+        }
+    }
+
+    /** One prompt token, then 32 generated ones: the per-token cost is a 32nd of this. */
+    @Benchmark
+    public float decode32TokensOfTheRecipeModel() {
+        model.eval();
+        cache.clear();
+        float sum = 0;
+        try (NoGrad ignored = NoGrad.enter()) {
+            model.forwardCached(Nd4j.createFromArray(new long[][] {{1}}), cache);
+            for (int t = 0; t < 32; t++) {
+                float[] logits = model.decodeStep(new int[] {t % 65}, cache);
+                sum += logits[0];
+            }
+        }
+        return sum;
     }
 }
