@@ -17,11 +17,16 @@ import org.decoder4j.tensor.NoGrad;
  *
  * <pre>{@code
  * Generator gen = Generator.of(model, tokenizer);
- * String text = gen.generate("ROMEO:", Sampling.topK(40).temperature(0.8), 300);   // prompt + 300 tokens
+ * String text = gen.generate("ROMEO:", Sampling.random().temperature(0.8).topK(40), 300); // prompt + 300 tokens
  * Completion c = gen.generate("ROMEO:", Sampling.greedy(), Stopping.after(300).orAt("\n\n"),
  *         System.out::print);                                                     // streamed as it comes
  * int[] ids = Generator.of(model).generate(promptIds, Sampling.greedy(), 100, id -> { });
  * }</pre>
+ *
+ * <p>Text results: the methods returning a {@code String} return the prompt followed by the new
+ * text; a {@link Completion} keeps them apart ({@link Completion#text()} is the new text only,
+ * {@link Completion#fullText()} both). Randomness: an unseeded {@link Sampling} draws from fresh
+ * randomness on every call, a seeded one gives the same text on every call.
  *
  * <p>This is the entry point for generation rather than a method on {@code GPT}: the model lives
  * in {@code nn}, below {@code generate}, and does not know about sampling policies.
@@ -74,13 +79,30 @@ public final class Generator {
         return new Generator(model, tokenizer, on);
     }
 
-    /** The prompt followed by {@code maxNewTokens} generated tokens, decoded. */
+    /**
+     * The prompt followed by {@code maxNewTokens} generated tokens, decoded: the full text, as
+     * {@link Completion#fullText()}, not only the new text.
+     *
+     * @param tokenizer    encodes the prompt and decodes the result
+     * @param prompt       the text to continue, not empty
+     * @param sampling     how each token is chosen; unseeded, each call gives new text
+     * @param maxNewTokens how many tokens to add, {@code >= 0}
+     * @return prompt and continuation
+     */
     public String generate(Tokenizer tokenizer, String prompt, Sampling sampling, int maxNewTokens) {
         int[] ids = run(tokenizer.encode(prompt), sampling, maxNewTokens, id -> true, allowedIds(tokenizer));
         return tokenizer.decode(ids);
     }
 
-    /** The prompt followed by {@code maxNewTokens} generated tokens, decoded by this generator's tokenizer. */
+    /**
+     * The prompt followed by {@code maxNewTokens} generated tokens, decoded by this generator's
+     * tokenizer: the full text, as {@link Completion#fullText()}, not only the new text.
+     *
+     * @param prompt       the text to continue, not empty
+     * @param sampling     how each token is chosen; unseeded, each call gives new text
+     * @param maxNewTokens how many tokens to add, {@code >= 0}
+     * @return prompt and continuation
+     */
     public String generate(String prompt, Sampling sampling, int maxNewTokens) {
         return generate(tokenizer(), prompt, sampling, maxNewTokens);
     }
@@ -136,7 +158,7 @@ public final class Generator {
         // sequence) costs what it generated, whatever the bound.
         int[] sequence = Arrays.copyOf(prompt, prompt.length + Math.min(maxNewTokens, INITIAL_ROOM));
         int length = prompt.length;
-        SplittableRandom random = new SplittableRandom(sampling.seed());
+        SplittableRandom random = sampling.newRandom();
         boolean wasTraining = model.isTraining();
         model.eval();
         try (NoGrad ignored = NoGrad.enter();

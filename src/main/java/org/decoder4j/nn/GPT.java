@@ -258,9 +258,15 @@ public final class GPT extends Module {
         return blocks;
     }
 
-    /** Fluent construction of a {@link GPT}; defaults are the Shakespeare character recipe's. */
+    /**
+     * Fluent construction of a {@link GPT}. The vocabulary size is required (it depends on the
+     * tokenizer); every other setting defaults to the Shakespeare character recipe's: context 64,
+     * 4 layers, 4 heads, 128 channels, no dropout, seed 1337, float32.
+     */
     public static final class Builder {
-        private int vocabSize = 65;
+        private int vocabSize;
+        /** False until {@link #vocabSize(int)} is called: there is no sensible default. */
+        private boolean vocabSizeSet;
         private int contextLength = 64;
         private int layers = 4;
         private int heads = 4;
@@ -274,8 +280,15 @@ public final class GPT extends Module {
         private Builder() {
         }
 
+        /**
+         * The number of token ids; required.
+         *
+         * @param v the tokenizer's vocabulary size (or more, padded)
+         * @return this builder
+         */
         public Builder vocabSize(int v) {
             this.vocabSize = v;
+            this.vocabSizeSet = true;
             return this;
         }
 
@@ -332,7 +345,18 @@ public final class GPT extends Module {
                     .activation(c.activation());
         }
 
+        /**
+         * The model, with freshly initialised weights.
+         *
+         * @return a new model
+         * @throws IllegalStateException if {@link #vocabSize(int)} was not called
+         * @throws IllegalArgumentException if a setting is out of range
+         */
         public GPT build() {
+            if (!vocabSizeSet) {
+                throw new IllegalStateException("the vocabulary size is not set: call vocabSize(n) with the "
+                        + "tokenizer's size, e.g. GPT.builder().vocabSize(tokenizer.vocabSize())");
+            }
             GPTConfig config = new GPTConfig(vocabSize, contextLength, layers, heads, embeddingSize, dropout,
                     layerNormEpsilon, activation);
             return new GPT(config, seed, dataType);

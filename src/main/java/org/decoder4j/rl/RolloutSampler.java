@@ -21,7 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Samples completions from the current policy with the generation module and scores them. Every
  * completion is exactly {@code completionLength} tokens (there is no end-of-text token to stop
- * at); draw {@code i} of the sampler uses seed {@code sampling.seed() + i}, so a run is repeatable.
+ * at); draw {@code i} of the sampler uses seed {@code base + i}, where {@code base} is the policy's
+ * seed, so a seeded run is repeatable. An unseeded policy gets a fresh random base per sampler.
  *
  * <pre>{@code
  * RolloutSampler sampler = new RolloutSampler(tokenizer, Sampling.random().seed(1), 24, reward);
@@ -34,6 +35,7 @@ public final class RolloutSampler {
     private final Sampling sampling;
     private final int completionLength;
     private final RewardFunction reward;
+    private final long baseSeed;
     private long draws;
 
     public RolloutSampler(Tokenizer tokenizer, Sampling sampling, int completionLength, RewardFunction reward) {
@@ -44,6 +46,7 @@ public final class RolloutSampler {
         this.sampling = Objects.requireNonNull(sampling, "sampling");
         this.completionLength = completionLength;
         this.reward = Objects.requireNonNull(reward, "reward");
+        this.baseSeed = sampling.seed().isPresent() ? sampling.seed().getAsLong() : new SplittableRandom().nextLong();
     }
 
     /**
@@ -62,7 +65,7 @@ public final class RolloutSampler {
                 throw new IllegalArgumentException("prompt of " + encoded[i].length + " tokens plus " + completionLength
                         + " generated ones does not fit the model's context " + policy.config().contextLength());
             }
-            seeds[i] = sampling.seed() + draws++;
+            seeds[i] = baseSeed + draws++;
             byLength.computeIfAbsent(encoded[i].length, k -> new ArrayList<>()).add(i);
         }
         int[][] completions = new int[prompts.size()][];

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import org.decoder4j.amp.GradScaler;
 import org.decoder4j.amp.Precision;
+import org.decoder4j.data.Batch;
 import org.decoder4j.data.BatchSampler;
 import org.decoder4j.data.RandomWindows;
 import org.decoder4j.data.SequentialWindows;
@@ -97,6 +98,7 @@ public final class Trainer {
     private long seed = 1337;
     private WindowSampling sampling = WindowSampling.RANDOM;
     private long evalEvery = 0;
+    private int evalIters = 0;
     private int evalBatchSize = 32;
     private Path checkpointDir;
     private long checkpointEvery;
@@ -133,7 +135,23 @@ public final class Trainer {
         return new Trainer(model);
     }
 
-    /** Training tokens, and validation tokens (null for none). */
+    /**
+     * Training tokens only: no validation, so no evaluations and no best model.
+     *
+     * @param trainTokens the tokens to train on
+     * @return this trainer
+     */
+    public Trainer data(TokenDataset trainTokens) {
+        return data(Objects.requireNonNull(trainTokens, "trainTokens"), null);
+    }
+
+    /**
+     * Training tokens, and validation tokens (null for none, as {@link #data(TokenDataset)}).
+     *
+     * @param trainTokens the tokens to train on
+     * @param valTokens   the tokens to evaluate on, or null
+     * @return this trainer
+     */
     public Trainer data(TokenDataset trainTokens, TokenDataset valTokens) {
         this.train = trainTokens;
         this.val = valTokens;
@@ -298,7 +316,13 @@ public final class Trainer {
         return this;
     }
 
-    /** Evaluate on the whole validation set every {@code n} steps and at the end; 0 = only at the end. */
+    /**
+     * Evaluate every {@code n} steps and at the end; 0 = only at the end. Each evaluation scans the
+     * whole validation set, unless {@link #evalIters(int)} makes the periodic ones sampled.
+     *
+     * @param n the interval in steps, {@code >= 0}
+     * @return this trainer
+     */
     public Trainer evalEvery(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("eval interval must be >= 0, got " + n);
@@ -307,7 +331,35 @@ public final class Trainer {
         return this;
     }
 
-    /** Windows per forward pass during evaluation. */
+    /**
+     * Periodic evaluations as nanoGPT's {@code estimate_loss}: the mean loss over {@code n}
+     * batches of random validation windows (the training batch size and context), instead of the
+     * whole validation set. The evaluation at the end of the run stays exact, a full pass, and so
+     * do {@link TrainingReport#finalValLoss()} and {@code Evaluator}. The windows are drawn from
+     * the run's seed and the step, so a run (and a resumed one) is repeatable. 0, the default,
+     * makes every evaluation a full pass.
+     *
+     * <pre>{@code
+     * Trainer.forModel(model).data(train, val).steps(2000).evalEvery(250).evalIters(20).fit();
+     * }</pre>
+     *
+     * @param n batches per periodic evaluation, {@code >= 0}
+     * @return this trainer
+     */
+    public Trainer evalIters(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("eval iterations must be >= 0, got " + n);
+        }
+        this.evalIters = n;
+        return this;
+    }
+
+    /**
+     * Windows per forward pass during a full evaluation.
+     *
+     * @param b windows per batch
+     * @return this trainer
+     */
     public Trainer evalBatchSize(int b) {
         this.evalBatchSize = b;
         return this;
@@ -467,6 +519,8 @@ public final class Trainer {
 
         long started = System.nanoTime();
         List<Double> stepMillis = new ArrayList<>();
+        List<TrainingHistory.Point> stepLosses = new ArrayList<>();
+        List<TrainingHistory.Point> evalLosses = new ArrayList<>();
         double lastLoss = Double.NaN;
         long completed = startStep;
         int badInARow = 0;
@@ -505,6 +559,7 @@ public final class Trainer {
             }
             double millis = (System.nanoTime() - t0) / 1e6;
             stepMillis.add(millis);
+            stepLosses.add(new TrainingHistory.Point(step, loss));
             lastLoss = loss;
             boolean bad = !skipped && (!(loss < lossLimit) || !Double.isFinite(norm));   // NaN fails "<" too
             badInARow = bad ? badInARow + 1 : 0;
@@ -536,8 +591,9 @@ public final class Trainer {
             completed = done;
             boolean evalNow = val != null && ((evalEvery > 0 && done % evalEvery == 0) || done == totalSteps);
             if (evalNow) {
-                EvalResult r = validate();
+                EvalResult r = validate(done, done == totalSteps);
                 lastVal = r.loss();
+                evalLosses.add(new TrainingHistory.Point(done, r.loss()));
                 if (!Double.isFinite(r.loss())) {
                     LOG.warn("step {}: validation loss is {}; not an improvement", done, r.loss());
                 } else if (r.loss() < bestVal) {                         // NaN and infinity never improve
@@ -575,7 +631,8 @@ public final class Trainer {
         double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
         TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, noneIfInfinite(bestVal), median,
                 tokensPerSecond,
-                (System.nanoTime() - started) / 1e9, scaler == null ? 0 : scaler.skippedSteps());
+                (System.nanoTime() - started) / 1e9, scaler == null ? 0 : scaler.skippedSteps(),
+                new TrainingHistory(stepLosses, evalLosses));
         listeners.forEach(l -> l.onFinish(report));
         return report;
     }
@@ -715,8 +772,26 @@ public final class Trainer {
         }
     }
 
-    private EvalResult validate() {
-        return Evaluator.of(model).contextLength(contextLength).batchSize(evalBatchSize).evaluate(val);
+    /**
+     * The validation loss after {@code done} steps: a full pass when {@code exact} or without
+     * {@link #evalIters(int)}, else the mean over {@code evalIters} batches of random windows.
+     */
+    private EvalResult validate(long done, boolean exact) {
+        Evaluator evaluator = Evaluator.of(model).contextLength(contextLength);
+        if (exact || evalIters == 0) {
+            return evaluator.batchSize(evalBatchSize).evaluate(val);
+        }
+        RandomWindows windows = new RandomWindows(val, batchSize, contextLength,
+                seed * 0x2545F4914F6CDD1DL + done);
+        List<Batch> batches = new ArrayList<>(evalIters);
+        try {
+            for (int i = 0; i < evalIters; i++) {
+                batches.add(windows.next());
+            }
+            return evaluator.evaluate(batches);
+        } finally {
+            batches.forEach(Batch::close);
+        }
     }
 
     private void saveModel(Path dir) {

@@ -47,7 +47,7 @@ final class ShakespeareRecipe {
 
     /** The recipe's trainer: AdamW 1e-3 (0.9, 0.99), weight decay 0.1, warmup 100 then cosine to 1e-4, clip 1.0. */
     static Trainer trainer(GPT model, TokenDataset train, int batchSize, long steps) {
-        return Trainer.forModel(model).data(train, null).batchSize(batchSize).steps(steps).seed(1337)
+        return Trainer.forModel(model).data(train).batchSize(batchSize).steps(steps).seed(1337)
                 .optimizer(AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1))
                 .schedule(LrSchedule.warmupCosine(100, 2000, 1e-4))
                 .clipGradNorm(1.0);
