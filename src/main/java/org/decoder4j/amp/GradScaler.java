@@ -44,7 +44,13 @@ public final class GradScaler {
     }
 
     /**
-     * @throws IllegalArgumentException unless scale > 0, growth > 1, 0 < backoff < 1, interval ≥ 1
+     * A scaler with the given settings (PyTorch's {@code GradScaler} arguments of the same names).
+     *
+     * @param initScale      the first loss scale, {@code > 0}
+     * @param growthFactor   the scale is multiplied by it after {@code growthInterval} good steps, {@code > 1}
+     * @param backoffFactor  the scale is multiplied by it after an overflow, in (0, 1)
+     * @param growthInterval good steps in a row before the scale grows, {@code >= 1}
+     * @throws IllegalArgumentException unless scale &gt; 0, growth &gt; 1, 0 &lt; backoff &lt; 1, interval &ge; 1
      */
     public GradScaler(double initScale, double growthFactor, double backoffFactor, int growthInterval) {
         if (!(initScale > 0) || Double.isInfinite(initScale)) {

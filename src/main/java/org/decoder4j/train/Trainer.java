@@ -244,7 +244,7 @@ public final class Trainer {
 
     /**
      * The precision policy: FP32 (default), BF16_MIXED or FP16_MIXED. Mixed precision runs the
-     * matrix products of forward and backward in the low precision inside an {@link Autocast}
+     * matrix products of forward and backward in the low precision inside an {@link org.decoder4j.tensor.Autocast}
      * scope and keeps weights, optimizer state and everything else in float32; FP16_MIXED scales
      * the loss with a {@link GradScaler} (PyTorch's defaults unless {@link #gradScaler} gives one).
      */
