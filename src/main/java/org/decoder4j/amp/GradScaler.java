@@ -71,7 +71,12 @@ public final class GradScaler {
         this.growthInterval = growthInterval;
     }
 
-    /** The loss times the current scale: call {@code backward()} on this. */
+    /**
+     * The loss times the current scale: call {@code backward()} on this.
+     *
+     * @param loss the unscaled loss, a scalar
+     * @return the loss multiplied by the current scale
+     */
     public Tensor scale(Tensor loss) {
         return loss.scale(scale);
     }
@@ -79,6 +84,8 @@ public final class GradScaler {
     /**
      * Divides every gradient of the optimizer's parameters by the scale (once per step) and notes
      * whether any of them is infinite or NaN.
+     *
+     * @param optimizer the optimizer whose parameters' gradients are unscaled
      */
     public void unscale(Optimizer optimizer) {
         if (unscaled == optimizer) {
@@ -99,6 +106,7 @@ public final class GradScaler {
      * {@link #unscale} was not called).
      *
      * @return true if the step was taken, false if skipped
+     * @param optimizer the optimizer to step
      */
     public boolean step(Optimizer optimizer) {
         if (unscaled != optimizer) {
@@ -134,27 +142,47 @@ public final class GradScaler {
         foundInf = false;
     }
 
-    /** The current scale. */
+    /**
+     * The current scale.
+     *
+     * @return the loss scale the next step multiplies by
+     */
     public double getScale() {
         return scale;
     }
 
-    /** Whether the last unscaled gradients held an infinity or NaN. */
+    /**
+     * Whether the last unscaled gradients held an infinity or NaN.
+     *
+     * @return true if the last unscaled gradients were not all finite
+     */
     public boolean foundInf() {
         return foundInf;
     }
 
-    /** Optimizer steps skipped so far because of non-finite gradients. */
+    /**
+     * Optimizer steps skipped so far because of non-finite gradients.
+     *
+     * @return the number of skipped steps
+     */
     public long skippedSteps() {
         return skippedSteps;
     }
 
-    /** The values to checkpoint. */
+    /**
+     * The values to checkpoint.
+     *
+     * @return the scale and the growth tracker, for a checkpoint
+     */
     public State state() {
         return new State(scale, growthTracker, skippedSteps);
     }
 
-    /** Continues from a checkpointed state. */
+    /**
+     * Continues from a checkpointed state.
+     *
+     * @param s a state from {@link #state()}
+     */
     public void loadState(State s) {
         if (!(s.scale() > 0) || s.growthTracker() < 0 || s.skippedSteps() < 0) {
             throw new IllegalArgumentException("invalid loss scaler state " + s);

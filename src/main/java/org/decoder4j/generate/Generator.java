@@ -57,12 +57,23 @@ public final class Generator {
         this.cached = cached;
     }
 
-    /** A generator over token ids (the text methods then take the tokenizer as an argument). */
+    /**
+     * A generator over token ids (the text methods then take the tokenizer as an argument).
+     *
+     * @param model the model to generate with
+     * @return a generator without a tokenizer
+     */
     public static Generator of(GPT model) {
         return new Generator(model, null, true);
     }
 
-    /** A generator over text encoded and decoded by {@code tokenizer}. */
+    /**
+     * A generator over text encoded and decoded by {@code tokenizer}.
+     *
+     * @param model the model to generate with
+     * @param tokenizer the model's tokenizer, with at most the model's vocabulary
+     * @return a generator for text
+     */
     public static Generator of(GPT model, Tokenizer tokenizer) {
         if (tokenizer.vocabSize() > model.config().vocabSize()) {
             throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
@@ -74,6 +85,9 @@ public final class Generator {
     /**
      * The same generator with the key/value cache on (the default) or off; off, every token is a
      * forward pass over the whole window, as nanoGPT's {@code generate}. Both give the same text.
+     *
+     * @param on whether to keep a key/value cache
+     * @return a generator sharing this one's model and tokenizer
      */
     public Generator withCache(boolean on) {
         return new Generator(model, tokenizer, on);
@@ -110,6 +124,12 @@ public final class Generator {
     /**
      * Continues {@code prompt} until {@code stopping} says so, passing each new piece of text to
      * {@code onText} as soon as it is certain (text that might begin a stop sequence waits).
+     *
+     * @param prompt the text to continue, not empty
+     * @param sampling how each token is chosen; unseeded, each call gives new text
+     * @param stopping the token limit and the stop sequences
+     * @param onText receives the new text piece by piece, the prompt and the stop sequence never
+     * @return the new text, its tokens and why generation ended
      */
     public Completion generate(String prompt, Sampling sampling, Stopping stopping, Consumer<String> onText) {
         Tokenizer tok = tokenizer();
@@ -121,7 +141,14 @@ public final class Generator {
         return new Completion(prompt, stream.text(), stream.tokens(), reason);
     }
 
-    /** Continues each prompt alone, in order; the same as calling {@link #generate} on each. */
+    /**
+     * Continues each prompt alone, in order; the same as calling {@link #generate} on each.
+     *
+     * @param prompts the texts to continue
+     * @param sampling how each token is chosen
+     * @param stopping the token limit and the stop sequences, for each prompt
+     * @return one completion per prompt, in order
+     */
     public List<Completion> generateAll(List<String> prompts, Sampling sampling, Stopping stopping) {
         List<Completion> out = new ArrayList<>();
         for (String prompt : prompts) {
@@ -135,6 +162,10 @@ public final class Generator {
      * is chosen. With this generator's tokenizer, only the tokenizer's ids are drawn.
      *
      * @return prompt and generated ids
+     * @param prompt the token ids to extend, not empty
+     * @param sampling how each token is chosen; unseeded, each call gives new tokens
+     * @param maxNewTokens how many tokens to add, {@code >= 0}
+     * @param onToken receives each new id as it is chosen
      */
     public int[] generate(int[] prompt, Sampling sampling, int maxNewTokens, IntConsumer onToken) {
         return run(prompt, sampling, maxNewTokens, id -> {

@@ -42,6 +42,11 @@ public record Sampling(double temperature, int topK, double topP, double repetit
      * Checks the settings.
      *
      * @throws IllegalArgumentException if a setting is out of its range
+     * @param temperature logits are divided by it; 0 means greedy
+     * @param topK the number of most likely tokens kept; 0 keeps all
+     * @param topP the nucleus threshold in (0, 1]; 1 keeps all
+     * @param repetitionPenalty the repetition penalty, {@code > 0}; 1 changes nothing
+     * @param seed the seed of the draws, or empty for fresh randomness
      */
     public Sampling {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
