@@ -38,6 +38,14 @@ public final class RolloutSampler {
     private final long baseSeed;
     private long draws;
 
+    /**
+     * A sampler of completions of {@code completionLength} tokens, scored by {@code reward}.
+     *
+     * @param tokenizer encodes prompts and decodes completions
+     * @param sampling how each token is chosen; its seed, if any, makes the run repeatable
+     * @param completionLength the tokens of each completion, {@code >= 1}
+     * @param reward scores each completion
+     */
     public RolloutSampler(Tokenizer tokenizer, Sampling sampling, int completionLength, RewardFunction reward) {
         if (completionLength < 1) {
             throw new IllegalArgumentException("completion length must be >= 1, got " + completionLength);
@@ -54,6 +62,10 @@ public final class RolloutSampler {
      * sampling (no top-k, no top-p) the prompts of equal token length are extended together, one
      * batched forward pass per token; otherwise each goes through {@link Generator} on its own.
      * Both draw the same tokens from the same seeds.
+     *
+     * @param policy the model to sample from
+     * @param prompts the prompts
+     * @return the rollouts, scored
      */
     public List<Rollout> sample(GPT policy, List<String> prompts) {
         int[][] encoded = new int[prompts.size()][];
@@ -164,6 +176,11 @@ public final class RolloutSampler {
         return v - 1;
     }
 
+    /**
+     * The tokens of each completion.
+     *
+     * @return the completion length
+     */
     public int completionLength() {
         return completionLength;
     }
