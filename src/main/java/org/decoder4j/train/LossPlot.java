@@ -70,7 +70,13 @@ public final class LossPlot implements TrainingListener {
         }
     }
 
-    /** The image's size in pixels. */
+    /**
+     * The image's size in pixels.
+     *
+     * @param widthPixels the width, {@code >= 1}
+     * @param heightPixels the height, {@code >= 1}
+     * @return this plot
+     */
     public LossPlot size(int widthPixels, int heightPixels) {
         if (widthPixels <= 0 || heightPixels <= 0) {
             throw new IllegalArgumentException("plot size must be positive, got " + widthPixels + " x " + heightPixels);
@@ -84,6 +90,9 @@ public final class LossPlot implements TrainingListener {
      * Smooths the training curve with an exponential moving average of weight {@code weight} in
      * [0, 1) on the past (0 = none, 0.9 = about the last ten steps), corrected for its start at zero
      * so that the first points are not pulled down.
+     *
+     * @param weight the smoothing weight, in [0, 1)
+     * @return this plot
      */
     public LossPlot smoothing(double weight) {
         if (!(weight >= 0 && weight < 1)) {
@@ -126,7 +135,11 @@ public final class LossPlot implements TrainingListener {
         }
     }
 
-    /** Writes the plot of what has been recorded so far. */
+    /**
+     * Writes the plot of what has been recorded so far.
+     *
+     * @throws IOException if the file cannot be written
+     */
     public void write() throws IOException {
         byte[] png = LossChart.png(width, height, trainSteps, trainLosses,
                 smoothing > 0 ? smoothed(trainLosses, smoothing) : null, valSteps, valLosses);

@@ -23,6 +23,8 @@ public record TrainingHistory(List<Point> steps, List<Point> evaluations) {
      * Copies the lists, which are then unmodifiable.
      *
      * @throws NullPointerException if a list is null
+     * @param steps one point per optimizer step
+     * @param evaluations one point per evaluation
      */
     public TrainingHistory {
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));

@@ -27,6 +27,16 @@ public record TrainingReport(long steps, double finalTrainLoss, double finalValL
     /**
      * Checks the history is there.
      *
+     * @param steps              optimizer steps taken
+     * @param finalTrainLoss     training loss of the last step
+     * @param finalValLoss       validation loss of the last evaluation (NaN without validation data)
+     * @param bestValLoss        lowest validation loss seen (NaN without validation data)
+     * @param medianStepMillis   median wall time of a step, evaluations excluded
+     * @param tokensPerSecond    training throughput at the median step time
+     * @param totalSeconds       wall time of the whole run, evaluations included
+     * @param skippedSteps       optimizer steps skipped for non-finite gradients (mixed precision)
+     * @param history            the training loss of every step and the validation loss of every
+     *     evaluation of this run
      * @throws NullPointerException if {@code history} is null
      */
     public TrainingReport {
