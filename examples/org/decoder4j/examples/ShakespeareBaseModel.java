@@ -42,7 +42,7 @@ final class ShakespeareBaseModel {
         GPT model = GPT.builder().vocabSize(tok.vocabSize()).contextLength(context)
                 .layers(layers).heads(heads).embeddingSize(embd).dropout(0.0).seed(1337).build();
         Trainer.forModel(model)
-                .data(TokenDataset.open(data.trainFile()), null)
+                .data(TokenDataset.open(data.trainFile()))
                 .batchSize(12).contextLength(context).steps(steps)
                 .optimizer(AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1))
                 .schedule(LrSchedule.warmupCosine(Math.min(100, steps), steps, 1e-4))

@@ -61,6 +61,6 @@ public final class ShakespeareCharacters {
         // The trainer scores the whole validation file every 250 steps and after the last one.
         System.out.printf("steps %d, median step %.1f ms, validation loss %.4f (perplexity %.2f)%n",
                 report.steps(), report.medianStepMillis(), report.finalValLoss(), Math.exp(report.finalValLoss()));
-        System.out.println(Generator.of(model).generate(tok, "ROMEO:", Sampling.topK(40).temperature(0.8).seed(7), 300));
+        System.out.println(Generator.of(model).generate(tok, "ROMEO:", Sampling.random().topK(40).temperature(0.8).seed(7), 300));
     }
 }

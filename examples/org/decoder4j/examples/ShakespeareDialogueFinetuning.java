@@ -77,7 +77,7 @@ public final class ShakespeareDialogueFinetuning {
                 sftSteps);
         Dialogue ask = new Dialogue(List.of(new ChatMessage(ChatRole.USER, "Who is there? Speak!", "ROMEO")));
         int[] prompt = template.prompt(ask, base.tokenizer(), "JULIET");
-        int[] ids = Generator.of(base.model()).generate(prompt, Sampling.topK(40).temperature(0.8).seed(7), 120, t -> { });
+        int[] ids = Generator.of(base.model()).generate(prompt, Sampling.random().topK(40).temperature(0.8).seed(7), 120, t -> { });
         System.out.println(base.tokenizer().decode(ids));
     }
 }

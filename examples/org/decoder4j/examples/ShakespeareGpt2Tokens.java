@@ -64,6 +64,6 @@ public final class ShakespeareGpt2Tokens {
 
         System.out.printf("steps %d, median step %.1f ms, validation loss %.4f (perplexity %.1f)%n",
                 report.steps(), report.medianStepMillis(), report.finalValLoss(), Math.exp(report.finalValLoss()));
-        System.out.println(Generator.of(model).generate(tok, "ROMEO:", Sampling.topK(40).temperature(0.8).seed(7), 60));
+        System.out.println(Generator.of(model).generate(tok, "ROMEO:", Sampling.random().topK(40).temperature(0.8).seed(7), 60));
     }
 }

@@ -76,6 +76,6 @@ public final class ShakespeareOnSpark {
                     report.medianStepMillis(), last.computeMillis(), last.exchangeMillis(), last.overheadMillis(),
                     report.finalValLoss());
         }
-        System.out.println(Generator.of(model).generate(tok, "ROMEO:", Sampling.topK(40).temperature(0.8).seed(7), 300));
+        System.out.println(Generator.of(model).generate(tok, "ROMEO:", Sampling.random().topK(40).temperature(0.8).seed(7), 300));
     }
 }

@@ -30,7 +30,7 @@ public final class StreamingSample {
         Tokenizer tokenizer = Tokenizer.load(dir);
 
         Generator generator = Generator.of(model, tokenizer);
-        Sampling sampling = Sampling.topK(40).topP(0.95).temperature(0.8).repetitionPenalty(1.1).seed(7);
+        Sampling sampling = Sampling.random().topK(40).topP(0.95).temperature(0.8).repetitionPenalty(1.1).seed(7);
         Stopping stopping = Stopping.after(500).orAt("\n\n");
 
         System.out.print(prompt);

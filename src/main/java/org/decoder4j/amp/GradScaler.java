@@ -44,7 +44,13 @@ public final class GradScaler {
     }
 
     /**
-     * @throws IllegalArgumentException unless scale > 0, growth > 1, 0 < backoff < 1, interval ≥ 1
+     * A scaler with the given settings (PyTorch's {@code GradScaler} arguments of the same names).
+     *
+     * @param initScale      the first loss scale, {@code > 0}
+     * @param growthFactor   the scale is multiplied by it after {@code growthInterval} good steps, {@code > 1}
+     * @param backoffFactor  the scale is multiplied by it after an overflow, in (0, 1)
+     * @param growthInterval good steps in a row before the scale grows, {@code >= 1}
+     * @throws IllegalArgumentException unless scale &gt; 0, growth &gt; 1, 0 &lt; backoff &lt; 1, interval &ge; 1
      */
     public GradScaler(double initScale, double growthFactor, double backoffFactor, int growthInterval) {
         if (!(initScale > 0) || Double.isInfinite(initScale)) {
@@ -65,7 +71,12 @@ public final class GradScaler {
         this.growthInterval = growthInterval;
     }
 
-    /** The loss times the current scale: call {@code backward()} on this. */
+    /**
+     * The loss times the current scale: call {@code backward()} on this.
+     *
+     * @param loss the unscaled loss, a scalar
+     * @return the loss multiplied by the current scale
+     */
     public Tensor scale(Tensor loss) {
         return loss.scale(scale);
     }
@@ -73,6 +84,8 @@ public final class GradScaler {
     /**
      * Divides every gradient of the optimizer's parameters by the scale (once per step) and notes
      * whether any of them is infinite or NaN.
+     *
+     * @param optimizer the optimizer whose parameters' gradients are unscaled
      */
     public void unscale(Optimizer optimizer) {
         if (unscaled == optimizer) {
@@ -93,6 +106,7 @@ public final class GradScaler {
      * {@link #unscale} was not called).
      *
      * @return true if the step was taken, false if skipped
+     * @param optimizer the optimizer to step
      */
     public boolean step(Optimizer optimizer) {
         if (unscaled != optimizer) {
@@ -128,27 +142,47 @@ public final class GradScaler {
         foundInf = false;
     }
 
-    /** The current scale. */
+    /**
+     * The current scale.
+     *
+     * @return the loss scale the next step multiplies by
+     */
     public double getScale() {
         return scale;
     }
 
-    /** Whether the last unscaled gradients held an infinity or NaN. */
+    /**
+     * Whether the last unscaled gradients held an infinity or NaN.
+     *
+     * @return true if the last unscaled gradients were not all finite
+     */
     public boolean foundInf() {
         return foundInf;
     }
 
-    /** Optimizer steps skipped so far because of non-finite gradients. */
+    /**
+     * Optimizer steps skipped so far because of non-finite gradients.
+     *
+     * @return the number of skipped steps
+     */
     public long skippedSteps() {
         return skippedSteps;
     }
 
-    /** The values to checkpoint. */
+    /**
+     * The values to checkpoint.
+     *
+     * @return the scale and the growth tracker, for a checkpoint
+     */
     public State state() {
         return new State(scale, growthTracker, skippedSteps);
     }
 
-    /** Continues from a checkpointed state. */
+    /**
+     * Continues from a checkpointed state.
+     *
+     * @param s a state from {@link #state()}
+     */
     public void loadState(State s) {
         if (!(s.scale() > 0) || s.growthTracker() < 0 || s.skippedSteps() < 0) {
             throw new IllegalArgumentException("invalid loss scaler state " + s);

@@ -31,12 +31,20 @@ public enum Precision {
         this.flag = flag;
     }
 
-    /** The type products run in; null for {@link #FP32}. */
+    /**
+     * The type products run in; null for {@link #FP32}.
+     *
+     * @return the low-precision type, or null
+     */
     public DataType lowType() {
         return lowType;
     }
 
-    /** The command-line name: fp32, bf16 or fp16. */
+    /**
+     * The command-line name: fp32, bf16 or fp16.
+     *
+     * @return the name the command line's {@code --precision} takes
+     */
     public String flag() {
         return flag;
     }
@@ -51,6 +59,10 @@ public enum Precision {
      *     loss.backward();
      * }
      * }</pre>
+     *
+     * @param parameters the model's parameters, which stay float32 (their low-precision copies are
+     *     cached for the step)
+     * @return the scope to close when the step's forward and backward are done, or null for FP32
      */
     public Autocast autocast(Collection<Tensor> parameters) {
         return lowType == null ? null : Autocast.open(lowType, parameters);
@@ -59,12 +71,18 @@ public enum Precision {
     /**
      * Whether this policy's products run on native low-precision kernels here (bf16 on processors
      * with AVX512-BF16 or AMX); false for FP32, and where the low precision is emulated on float32.
+     *
+     * @return true where the products run natively in the low precision
      */
     public boolean hasNativeKernels() {
         return lowType != null && Autocast.hasNativeKernels(lowType);
     }
 
-    /** Whether PyTorch's recipe uses a loss scaler with this precision (only fp16 needs one). */
+    /**
+     * Whether PyTorch's recipe uses a loss scaler with this precision (only fp16 needs one).
+     *
+     * @return true for FP16_MIXED
+     */
     public boolean needsLossScaling() {
         return this == FP16_MIXED;
     }
@@ -73,6 +91,8 @@ public enum Precision {
      * The precision named {@code name}: fp32, bf16 or fp16 (also bf16-mixed, fp16-mixed; any case).
      *
      * @throws IllegalArgumentException for any other name, listing the accepted ones
+     * @param name the name to parse
+     * @return the precision
      */
     public static Precision parse(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');

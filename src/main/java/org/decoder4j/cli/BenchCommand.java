@@ -177,7 +177,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The recipe's optimizer, constant rate and clipping, on {@code tokens}. */
     private Trainer trainer(GPT model, TokenDataset tokens, Precision policy) {
         return Trainer.forModel(model)
-                .data(tokens, null)
+                .data(tokens)
                 .batchSize(batchSize).steps(warmup + steps).seed(seed)
                 .optimizer(AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1))
                 .schedule(LrSchedule.constant())

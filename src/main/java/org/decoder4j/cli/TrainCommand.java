@@ -291,6 +291,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "best model is kept in OUT/best; 0 = only at the end (default: ${DEFAULT-VALUE}).")
     long evalEvery;
 
+    @Option(names = "--eval-iters", paramLabel = "N", defaultValue = "0",
+            description = "Periodic validation on N random batches (nanoGPT's eval_iters) instead of the whole "
+                    + "validation file; the validation after the last step is always a full pass. "
+                    + "0 = full passes (default: ${DEFAULT-VALUE}).")
+    int evalIters;
+
     @Option(names = "--eval-batch-size", paramLabel = "B", defaultValue = "32",
             description = "Windows per forward pass during validation (default: ${DEFAULT-VALUE}).")
     int evalBatchSize;
@@ -488,6 +494,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "optimizer state, --init starts a new run from saved weights");
         }
         Flags.nonNegative(spec, "--eval-every", evalEvery);
+        Flags.nonNegative(spec, "--eval-iters", evalIters);
         Flags.positive(spec, "--eval-batch-size", evalBatchSize);
         Flags.positive(spec, "--log-every", logEvery);
         Flags.nonNegative(spec, "--sample-tokens", sampleTokens);
@@ -668,6 +675,7 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed)
                 .sampling(sampling)
                 .evalEvery(evalEvery)
+                .evalIters(evalIters)
                 .evalBatchSize(evalBatchSize)
                 .checkpointDir(out)
                 .checkpointEvery(checkpointEvery)
@@ -761,7 +769,7 @@ final class TrainCommand implements Callable<Integer> {
         o.println("model saved to " + out);
         if (tokenizer != null && sampleTokens > 0) {
             int[] prompt = samplePrompt(tokenizer, d.train());
-            Sampling sampling = Sampling.topK(Math.min(200, model.config().vocabSize())).temperature(0.8).seed(seed);
+            Sampling sampling = Sampling.random().topK(Math.min(200, model.config().vocabSize())).temperature(0.8).seed(seed);
             int[] ids = Generator.of(model, tokenizer).generate(prompt, sampling, sampleTokens, id -> { });
             o.println();
             o.println(tokenizer.decode(ids));

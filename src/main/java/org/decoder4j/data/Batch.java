@@ -22,6 +22,13 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record Batch(INDArray inputs, INDArray targets) implements AutoCloseable {
 
+    /**
+     * Checks that both arrays are there and have the same shape [B, T].
+     *
+     * @param inputs token ids, INT64 [B, T]
+     * @param targets next-token ids, INT64 [B, T]
+     * @throws IllegalArgumentException if the shapes differ or are not of rank 2
+     */
     public Batch {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(targets, "targets");
@@ -36,6 +43,10 @@ public record Batch(INDArray inputs, INDArray targets) implements AutoCloseable 
      * tokens {@code [s, s+T)} and targets tokens {@code [s+1, s+T+1)}.
      *
      * @throws IndexOutOfBoundsException if a window runs past the end of the data
+     * @param data the tokens to cut the windows from
+     * @param starts the first token of each row's window
+     * @param contextLength T, the tokens per row
+     * @return a new batch, to be closed by the caller
      */
     public static Batch ofWindows(TokenDataset data, long[] starts, int contextLength) {
         if (starts.length == 0 || contextLength <= 0) {
@@ -53,12 +64,20 @@ public record Batch(INDArray inputs, INDArray targets) implements AutoCloseable 
         return new Batch(Nd4j.create(inputs, shape, DataType.INT64), Nd4j.create(targets, shape, DataType.INT64));
     }
 
-    /** B, the number of rows. */
+    /**
+     * B, the number of rows.
+     *
+     * @return B
+     */
     public int batchSize() {
         return (int) inputs.size(0);
     }
 
-    /** T, the number of positions per row. */
+    /**
+     * T, the number of positions per row.
+     *
+     * @return T
+     */
     public int contextLength() {
         return (int) inputs.size(1);
     }

@@ -15,22 +15,39 @@ package org.decoder4j.data;
  */
 public interface BatchSampler {
 
-    /** The next batch; advances {@link #position()} by one. */
+    /**
+     * The next batch; advances {@link #position()} by one.
+     *
+     * @return the batch, which the caller closes
+     */
     Batch next();
 
-    /** The number of batches drawn so far, which is also the index of the next batch. */
+    /**
+     * The number of batches drawn so far, which is also the index of the next batch.
+     *
+     * @return the position, {@code >= 0}
+     */
     long position();
 
     /**
      * Makes the next batch the one with index {@code position}.
      *
      * @throws IllegalArgumentException if {@code position} is negative
+     * @param position the index of the batch to draw next, {@code >= 0}
      */
     void seek(long position);
 
-    /** B, the rows per batch. */
+    /**
+     * B, the rows per batch.
+     *
+     * @return B
+     */
     int batchSize();
 
-    /** T, the tokens per row. */
+    /**
+     * T, the tokens per row.
+     *
+     * @return T
+     */
     int contextLength();
 }

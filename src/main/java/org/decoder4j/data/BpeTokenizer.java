@@ -128,12 +128,21 @@ public final class BpeTokenizer implements Tokenizer {
      *
      * @throws NoSuchFileException if either file is missing
      * @throws IOException if a file is malformed; the message names the file and the entry or line
+     * @param dir the directory holding both files
+     * @return the tokenizer
      */
     public static BpeTokenizer load(Path dir) throws IOException {
         return load(dir.resolve(VOCAB_FILE), dir.resolve(MERGES_FILE));
     }
 
-    /** Like {@link #load(Path)}, with the two files named. */
+    /**
+     * Like {@link #load(Path)}, with the two files named.
+     *
+     * @param vocabFile the {@value #VOCAB_FILE} file
+     * @param mergesFile the {@value #MERGES_FILE} file
+     * @return the tokenizer
+     * @throws IOException if a file is missing or malformed; the message names the file
+     */
     public static BpeTokenizer load(Path vocabFile, Path mergesFile) throws IOException {
         Map<String, Integer> vocab = readVocab(vocabFile);
         int size = 0;
@@ -284,6 +293,8 @@ public final class BpeTokenizer implements Tokenizer {
      * The bytes of a sequence of token ids (a token may hold part of a character).
      *
      * @throws IllegalArgumentException for an id outside {@code [0, vocabSize())}, naming it and its index
+     * @param tokens ids in {@code [0, vocabSize())}
+     * @return the concatenated bytes of the tokens
      */
     public byte[] decodeBytes(int[] tokens) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4 * tokens.length);
@@ -308,7 +319,11 @@ public final class BpeTokenizer implements Tokenizer {
         return TYPE;
     }
 
-    /** Number of merges. */
+    /**
+     * Number of merges.
+     *
+     * @return the number of merge rules
+     */
     public int mergeCount() {
         return merges.length;
     }

@@ -43,6 +43,8 @@ public final class BpeTrainer {
      * {@code <|endoftext|>}.
      *
      * @throws IllegalArgumentException if {@code size < 257}
+     * @param size the vocabulary size, {@code >= 257}
+     * @return a trainer with nothing counted yet
      */
     public static BpeTrainer vocabularySize(int size) {
         if (size < 257) {
@@ -52,13 +54,23 @@ public final class BpeTrainer {
         return new BpeTrainer(size);
     }
 
-    /** Counts the pieces of {@code text} (call once per chunk of a large corpus); returns this trainer. */
+    /**
+     * Counts the pieces of {@code text} (call once per chunk of a large corpus); returns this trainer.
+     *
+     * @param text a chunk of the training text
+     * @return this trainer
+     */
     public BpeTrainer countPieces(CharSequence text) {
         Gpt2PreTokenizer.forEachPiece(text, piece -> pieceCounts.computeIfAbsent(piece, k -> new long[1])[0]++);
         return this;
     }
 
-    /** Counts the pieces of {@code text} and learns the merges. */
+    /**
+     * Counts the pieces of {@code text} and learns the merges.
+     *
+     * @param text the training text
+     * @return the trained tokenizer
+     */
     public BpeTokenizer train(CharSequence text) {
         return countPieces(text).train();
     }
@@ -66,6 +78,8 @@ public final class BpeTrainer {
     /**
      * Learns the merges from the pieces counted so far. Stops early, with a smaller vocabulary,
      * when no pair occurs any more (a tiny corpus).
+     *
+     * @return the trained tokenizer
      */
     public BpeTokenizer train() {
         // Distinct pieces as arrays of token ids, with how often each occurs.

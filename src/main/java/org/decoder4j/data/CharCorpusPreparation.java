@@ -34,6 +34,9 @@ public final class CharCorpusPreparation {
      * @throws java.nio.file.NoSuchFileException if the input does not exist
      * @throws IOException if the input is not UTF-8, is empty, is too short to split, or has more
      *     distinct characters than uint16 ids can hold; nothing is written then
+     * @param inputText a UTF-8 text file
+     * @param outputDir where train.bin, val.bin and tokenizer.json are written
+     * @return the prepared files and their sizes
      */
     public static PreparedCorpus prepare(Path inputText, Path outputDir) throws IOException {
         return CorpusPreparation.characters().format(TokenFileFormat.UINT16).prepare(inputText, outputDir);

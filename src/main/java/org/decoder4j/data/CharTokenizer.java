@@ -58,6 +58,8 @@ public final class CharTokenizer implements Tokenizer {
      * The tokenizer whose vocabulary is the sorted set of code points in {@code text}.
      *
      * @throws IllegalArgumentException if the text is empty or holds an unpaired surrogate
+     * @param text the text whose characters make the vocabulary
+     * @return the tokenizer
      */
     public static CharTokenizer fit(String text) {
         if (text.isEmpty()) {
@@ -71,6 +73,8 @@ public final class CharTokenizer implements Tokenizer {
      * The tokenizer with this vocabulary: entry {@code i} is the one character whose id is {@code i}.
      *
      * @throws IllegalArgumentException if an entry is not exactly one character or appears twice
+     * @param vocabulary one character per id, in id order
+     * @return the tokenizer
      */
     public static CharTokenizer of(List<String> vocabulary) {
         if (vocabulary.isEmpty()) {
@@ -164,7 +168,11 @@ public final class CharTokenizer implements Tokenizer {
         return TYPE;
     }
 
-    /** The vocabulary: entry {@code i} is the character with id {@code i}. */
+    /**
+     * The vocabulary: entry {@code i} is the character with id {@code i}.
+     *
+     * @return the characters in id order, unmodifiable
+     */
     public List<String> vocabulary() {
         List<String> entries = new ArrayList<>(vocabulary.length);
         for (int cp : vocabulary) {

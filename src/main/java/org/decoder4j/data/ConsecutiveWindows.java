@@ -23,6 +23,9 @@ public final class ConsecutiveWindows implements IndexedBatches {
 
     /**
      * @throws IllegalArgumentException if a size is not positive or the data is shorter than {@code T + 1}
+     * @param data the tokens to cut into windows
+     * @param batchSize B, the windows per batch
+     * @param contextLength T, the tokens per window
      */
     public ConsecutiveWindows(TokenDataset data, int batchSize, int contextLength) {
         WindowArguments.check(data, batchSize, contextLength);
@@ -32,7 +35,11 @@ public final class ConsecutiveWindows implements IndexedBatches {
         this.windowCount = (data.size() - 1) / contextLength;
     }
 
-    /** Number of windows, {@code floor((size - 1) / T)}. */
+    /**
+     * Number of windows, {@code floor((size - 1) / T)}.
+     *
+     * @return the window count
+     */
     public long windowCount() {
         return windowCount;
     }
@@ -43,7 +50,11 @@ public final class ConsecutiveWindows implements IndexedBatches {
         return (windowCount + batchSize - 1) / batchSize;
     }
 
-    /** Number of target tokens over all windows, {@code windowCount · T}. */
+    /**
+     * Number of target tokens over all windows, {@code windowCount · T}.
+     *
+     * @return the scored token count
+     */
     public long tokenCount() {
         return windowCount * contextLength;
     }

@@ -85,12 +85,21 @@ public final class CorpusPreparation {
         this.documents = documents;
     }
 
-    /** One token per character, the vocabulary being the sorted set of the text's characters (nanoGPT's {@code shakespeare_char}). */
+    /**
+     * One token per character, the vocabulary being the sorted set of the text's characters (nanoGPT's {@code shakespeare_char}).
+     *
+     * @return the character preparation
+     */
     public static CorpusPreparation characters() {
         return new CorpusPreparation(null, 0, null, (s, d, t) -> { }, CHUNK_CHARS);
     }
 
-    /** Encoding with a given tokenizer, such as {@link Gpt2Tokenizer#standard()} (nanoGPT's {@code shakespeare}). */
+    /**
+     * Encoding with a given tokenizer, such as {@link Gpt2Tokenizer#standard()} (nanoGPT's {@code shakespeare}).
+     *
+     * @param tokenizer the tokenizer to encode with
+     * @return the preparation
+     */
     public static CorpusPreparation with(Tokenizer tokenizer) {
         return new CorpusPreparation(Objects.requireNonNull(tokenizer, "tokenizer"), 0, null, (s, d, t) -> { },
                 CHUNK_CHARS);
@@ -100,19 +109,31 @@ public final class CorpusPreparation {
      * A byte-level BPE of {@code vocabSize} tokens trained on the training split by {@link BpeTrainer}.
      *
      * @throws IllegalArgumentException if {@code vocabSize < 257}
+     * @param vocabSize the vocabulary size to train, {@code >= 257}
+     * @return the preparation
      */
     public static CorpusPreparation trainingBpe(int vocabSize) {
         BpeTrainer.vocabularySize(vocabSize);
         return new CorpusPreparation(null, vocabSize, null, (s, d, t) -> { }, CHUNK_CHARS);
     }
 
-    /** The same, writing token files in {@code tokenFormat} rather than the smallest that fits. */
+    /**
+     * The same, writing token files in {@code tokenFormat} rather than the smallest that fits.
+     *
+     * @param tokenFormat uint16 or uint32 ids
+     * @return the new preparation
+     */
     public CorpusPreparation format(TokenFileFormat tokenFormat) {
         return new CorpusPreparation(tokenizer, bpeVocabSize, Objects.requireNonNull(tokenFormat, "tokenFormat"),
                 progress, chunkChars, documents);
     }
 
-    /** The same, reporting progress to {@code listener}. */
+    /**
+     * The same, reporting progress to {@code listener}.
+     *
+     * @param listener receives the characters and tokens done so far
+     * @return the new preparation
+     */
     public CorpusPreparation progress(Progress listener) {
         return new CorpusPreparation(tokenizer, bpeVocabSize, format, Objects.requireNonNull(listener, "listener"),
                 chunkChars, documents);
@@ -130,6 +151,8 @@ public final class CorpusPreparation {
      * 90% of the documents' characters (or with the last document, if none does).
      *
      * @throws IllegalArgumentException if the separator is empty or the tokenizer has no {@code <|endoftext|>}
+     * @param separator the text between documents
+     * @return the new preparation
      */
     public CorpusPreparation documentSeparator(String separator) {
         return withDocuments(DocumentReader.separatedBy(separator));
@@ -140,6 +163,8 @@ public final class CorpusPreparation {
      * document; documents are handled as with {@link #documentSeparator(String)}.
      *
      * @throws IllegalArgumentException if the field is empty or the tokenizer has no {@code <|endoftext|>}
+     * @param field the name of the field holding each document's text
+     * @return the new preparation
      */
     public CorpusPreparation jsonLinesField(String field) {
         return withDocuments(DocumentReader.jsonLines(field));
@@ -163,6 +188,9 @@ public final class CorpusPreparation {
      * @throws NoSuchFileException if the input does not exist
      * @throws IOException if the input is empty, is not UTF-8 (naming the byte offset), is too
      *     short to split, or its vocabulary does not fit the token file format; nothing is written then
+     * @param inputText a UTF-8 text file (or JSON lines file)
+     * @param outputDir where train.bin, val.bin and tokenizer.json are written
+     * @return the prepared files and their sizes
      */
     public PreparedCorpus prepare(Path inputText, Path outputDir) throws IOException {
         if (!Files.isRegularFile(inputText)) {

@@ -53,7 +53,11 @@ public final class Gpt2Tokenizer implements Tokenizer {
         this.encoding = encoding;
     }
 
-    /** The GPT-2 tokenizer (built once, on first use, from the ranks in JTokkit's jar). */
+    /**
+     * The GPT-2 tokenizer (built once, on first use, from the ranks in JTokkit's jar).
+     *
+     * @return the shared GPT-2 tokenizer
+     */
     public static Gpt2Tokenizer standard() {
         return Holder.INSTANCE;
     }
@@ -82,6 +86,8 @@ public final class Gpt2Tokenizer implements Tokenizer {
      * The bytes of a sequence of token ids (a token may hold part of a character).
      *
      * @throws IllegalArgumentException for an id outside {@code [0, 50257)}, naming it and its index
+     * @param tokens ids in {@code [0, 50257)}
+     * @return the concatenated bytes of the tokens
      */
     public byte[] decodeBytes(int[] tokens) {
         IntArrayList list = new IntArrayList(tokens.length);

@@ -19,13 +19,19 @@ import java.util.NoSuchElementException;
  */
 public interface IndexedBatches extends Iterable<Batch> {
 
-    /** Number of batches. */
+    /**
+     * Number of batches.
+     *
+     * @return the batch count
+     */
     long batchCount();
 
     /**
      * Batch {@code index} of {@link #batchCount()}.
      *
      * @throws IndexOutOfBoundsException if there is no such batch
+     * @param index in {@code [0, batchCount())}
+     * @return the batch, which the caller closes
      */
     Batch batch(long index);
 

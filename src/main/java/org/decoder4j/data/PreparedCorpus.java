@@ -19,17 +19,29 @@ import java.nio.file.Path;
  */
 public record PreparedCorpus(Path directory, int vocabSize, long characters, long trainTokens, long valTokens) {
 
-    /** {@code train.bin} in {@link #directory()}. */
+    /**
+     * {@code train.bin} in {@link #directory()}.
+     *
+     * @return the training token file
+     */
     public Path trainFile() {
         return directory.resolve(CorpusPreparation.TRAIN_FILE);
     }
 
-    /** {@code val.bin} in {@link #directory()}. */
+    /**
+     * {@code val.bin} in {@link #directory()}.
+     *
+     * @return the validation token file
+     */
     public Path valFile() {
         return directory.resolve(CorpusPreparation.VAL_FILE);
     }
 
-    /** {@code tokenizer.json} in {@link #directory()}. */
+    /**
+     * {@code tokenizer.json} in {@link #directory()}.
+     *
+     * @return the tokenizer file
+     */
     public Path tokenizerFile() {
         return directory.resolve(Tokenizer.FILE_NAME);
     }

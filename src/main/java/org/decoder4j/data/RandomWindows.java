@@ -21,13 +21,22 @@ public final class RandomWindows extends WindowSampler {
 
     /**
      * @throws IllegalArgumentException if a size is not positive or the data is shorter than {@code T + 1}
+     * @param data the tokens to sample windows from
+     * @param batchSize B, the windows per batch
+     * @param contextLength T, the tokens per window
+     * @param seed seed of the offsets: batch {@code k} depends on it and {@code k} only
      */
     public RandomWindows(TokenDataset data, int batchSize, int contextLength, long seed) {
         super(data, batchSize, contextLength);
         this.seed = seed;
     }
 
-    /** The window offsets of batch {@code index}, each in {@code [0, size - T)}. */
+    /**
+     * The window offsets of batch {@code index}, each in {@code [0, size - T)}.
+     *
+     * @param index the batch's index, {@code >= 0}
+     * @return B offsets
+     */
     public long[] offsets(long index) {
         SplittableRandom random = new SplittableRandom(mix(seed ^ mix(index + 0x9E3779B97F4A7C15L)));
         long bound = data.size() - contextLength;

@@ -18,13 +18,20 @@ public final class SequentialWindows extends WindowSampler {
 
     /**
      * @throws IllegalArgumentException if a size is not positive or the data is shorter than {@code T + 1}
+     * @param data the tokens to cut into windows
+     * @param batchSize B, the windows per batch
+     * @param contextLength T, the tokens per window
      */
     public SequentialWindows(TokenDataset data, int batchSize, int contextLength) {
         super(data, batchSize, contextLength);
         this.windowCount = (data.size() - 1) / contextLength;
     }
 
-    /** n, the number of distinct windows the sampler cycles through. */
+    /**
+     * n, the number of distinct windows the sampler cycles through.
+     *
+     * @return the window count
+     */
     public long windowCount() {
         return windowCount;
     }

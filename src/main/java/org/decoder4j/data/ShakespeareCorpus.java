@@ -57,28 +57,51 @@ public final class ShakespeareCorpus {
         this.timeout = timeout;
     }
 
-    /** The corpus from {@link #SOURCE}, cached in {@code ~/.cache/decoder4j}, with a 30 s timeout. */
+    /**
+     * The corpus from {@link #SOURCE}, cached in {@code ~/.cache/decoder4j}, with a 30 s timeout.
+     *
+     * @return the standard corpus locator
+     */
     public static ShakespeareCorpus standard() {
         return new ShakespeareCorpus(Path.of(System.getProperty("user.home"), ".cache", "decoder4j"),
                 SOURCE, Duration.ofSeconds(30));
     }
 
-    /** The same, caching in {@code dir} instead. */
+    /**
+     * The same, caching in {@code dir} instead.
+     *
+     * @param dir the cache directory
+     * @return the new locator
+     */
     public ShakespeareCorpus withCacheDir(Path dir) {
         return new ShakespeareCorpus(Objects.requireNonNull(dir, "dir"), source, timeout);
     }
 
-    /** The same, downloading from {@code uri} instead (a mirror); the checksum still applies. */
+    /**
+     * The same, downloading from {@code uri} instead (a mirror); the checksum still applies.
+     *
+     * @param uri where to download the corpus from
+     * @return the new locator
+     */
     public ShakespeareCorpus withSource(URI uri) {
         return new ShakespeareCorpus(cacheDir, Objects.requireNonNull(uri, "uri"), timeout);
     }
 
-    /** The same, with another connect and download timeout. */
+    /**
+     * The same, with another connect and download timeout.
+     *
+     * @param limit the timeout of the connection and of the download
+     * @return the new locator
+     */
     public ShakespeareCorpus withTimeout(Duration limit) {
         return new ShakespeareCorpus(cacheDir, source, Objects.requireNonNull(limit, "limit"));
     }
 
-    /** Where the cached copy is or will be. */
+    /**
+     * Where the cached copy is or will be.
+     *
+     * @return the cached file's path
+     */
     public Path cachedFile() {
         return cacheDir.resolve(FILE_NAME);
     }
@@ -87,6 +110,8 @@ public final class ShakespeareCorpus {
      * The given file if not null, else {@link #locate()}.
      *
      * @throws NoSuchFileException if {@code explicitFile} is given but does not exist
+     * @param explicitFile a file given by the user, or null
+     * @return the file to read
      */
     public Path locate(Path explicitFile) throws IOException {
         if (explicitFile == null) {
@@ -103,6 +128,7 @@ public final class ShakespeareCorpus {
      *
      * @throws IOException if it is not cached and cannot be downloaded; the message says how to
      *     pass a local copy instead
+     * @return the cached file
      */
     public Path locate() throws IOException {
         Path cached = cachedFile();

@@ -33,6 +33,11 @@ public final class ShuffledWindows extends WindowSampler {
     /**
      * @throws IllegalArgumentException if a size is not positive, the data is shorter than
      *                                  {@code T + 1}, or (with {@code dropLast}) has fewer than B windows
+     * @param data the tokens to cut into windows
+     * @param batchSize B, the windows per batch
+     * @param contextLength T, the tokens per window
+     * @param seed seed of the epochs' orders
+     * @param dropLast whether to drop an epoch's last, incomplete batch
      */
     public ShuffledWindows(TokenDataset data, int batchSize, int contextLength, long seed, boolean dropLast) {
         super(data, batchSize, contextLength);
@@ -50,17 +55,30 @@ public final class ShuffledWindows extends WindowSampler {
         this.windowCount = (int) n;
     }
 
-    /** n, the windows in one epoch. */
+    /**
+     * n, the windows in one epoch.
+     *
+     * @return the window count
+     */
     public int windowCount() {
         return windowCount;
     }
 
-    /** Batches per epoch: {@code n / B} with dropLast, else {@code ceil(n / B)}. */
+    /**
+     * Batches per epoch: {@code n / B} with dropLast, else {@code ceil(n / B)}.
+     *
+     * @return the batch count of an epoch
+     */
     public long batchesPerEpoch() {
         return dropLast ? windowCount / batchSize : (windowCount + batchSize - 1) / batchSize;
     }
 
-    /** The batches of one epoch, in its shuffled order. */
+    /**
+     * The batches of one epoch, in its shuffled order.
+     *
+     * @param epoch the epoch's index, {@code >= 0}
+     * @return the epoch's batches, each to be closed by the caller
+     */
     public Iterable<Batch> epoch(long epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);

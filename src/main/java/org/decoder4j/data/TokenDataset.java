@@ -52,6 +52,8 @@ public final class TokenDataset {
      * @throws IOException if it is empty or has an odd number of bytes (the message names the file and
      *                     size), or, for a uint32 file, holds an id of 2^31 or more (named with its byte
      *                     offset); a uint32 file is read through once to check this
+     * @param file a token file (uint16, or uint32 with its header)
+     * @return the mapped tokens
      */
     public static TokenDataset open(Path file) throws IOException {
         if (Files.isDirectory(file)) {
@@ -101,6 +103,8 @@ public final class TokenDataset {
      * An in-memory dataset holding a copy of {@code tokens}.
      *
      * @throws IllegalArgumentException if it is empty or an id does not fit in uint16
+     * @param tokens the token ids
+     * @return the dataset
      */
     public static TokenDataset of(int[] tokens) {
         return of(tokens, TokenFileFormat.UINT16);
@@ -110,6 +114,9 @@ public final class TokenDataset {
      * An in-memory dataset holding a copy of {@code tokens}, stored as in a file of {@code format}.
      *
      * @throws IllegalArgumentException if it is empty or an id does not fit in the format
+     * @param tokens the token ids
+     * @param format the storage format
+     * @return the dataset
      */
     public static TokenDataset of(int[] tokens, TokenFileFormat format) {
         if (tokens.length == 0) {
@@ -153,17 +160,29 @@ public final class TokenDataset {
         maxToken = max;
     }
 
-    /** How the ids are stored. */
+    /**
+     * How the ids are stored.
+     *
+     * @return the format
+     */
     public TokenFileFormat format() {
         return format;
     }
 
-    /** Number of tokens. */
+    /**
+     * Number of tokens.
+     *
+     * @return the token count
+     */
     public long size() {
         return size;
     }
 
-    /** The file this was opened from, or {@code "in-memory tokens"}; used in messages. */
+    /**
+     * The file this was opened from, or {@code "in-memory tokens"}; used in messages.
+     *
+     * @return a description of the source
+     */
     public String source() {
         return source;
     }
@@ -172,6 +191,8 @@ public final class TokenDataset {
      * The token at index {@code i}.
      *
      * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()}
+     * @param i the index
+     * @return the token id
      */
     public int get(long i) {
         if (i < 0 || i >= size) {
@@ -188,6 +209,10 @@ public final class TokenDataset {
      * Copies tokens {@code [from, from + length)} into {@code destination[offset, offset + length)}.
      *
      * @throws IndexOutOfBoundsException if either range is out of bounds
+     * @param from the first token to copy
+     * @param destination the array to copy into
+     * @param offset the first index written in {@code destination}
+     * @param length the number of tokens
      */
     public void copy(long from, long[] destination, int offset, int length) {
         if (from < 0 || length < 0 || from > size - length) {
@@ -214,7 +239,11 @@ public final class TokenDataset {
         }
     }
 
-    /** The largest token id in the data; computed by one pass on first use. */
+    /**
+     * The largest token id in the data; computed by one pass on first use.
+     *
+     * @return the largest id
+     */
     public int maxToken() {
         int max = maxToken;
         if (max < 0) {
@@ -233,6 +262,7 @@ public final class TokenDataset {
      * Checks that every token id is below {@code vocabSize}.
      *
      * @throws IllegalArgumentException naming the first offending index and id
+     * @param vocabSize the model's vocabulary size
      */
     public void checkVocabulary(int vocabSize) {
         if (vocabSize <= 0) {

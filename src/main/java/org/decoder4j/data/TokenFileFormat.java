@@ -45,17 +45,29 @@ public enum TokenFileFormat {
         return b.array();
     }
 
-    /** Bytes per token id. */
+    /**
+     * Bytes per token id.
+     *
+     * @return 2 or 4
+     */
     public int bytesPerToken() {
         return bytesPerToken;
     }
 
-    /** The largest id the format holds. */
+    /**
+     * The largest id the format holds.
+     *
+     * @return the largest id
+     */
     public long largestId() {
         return largestId;
     }
 
-    /** Bytes before the first id. */
+    /**
+     * Bytes before the first id.
+     *
+     * @return the header's length in bytes
+     */
     public int headerBytes() {
         return header.length;
     }
@@ -64,7 +76,12 @@ public enum TokenFileFormat {
         return header.clone();
     }
 
-    /** {@link #UINT16} when every id of a vocabulary of this size fits in it, else {@link #UINT32}. */
+    /**
+     * {@link #UINT16} when every id of a vocabulary of this size fits in it, else {@link #UINT32}.
+     *
+     * @param vocabSize the vocabulary size
+     * @return the format
+     */
     public static TokenFileFormat smallestFor(int vocabSize) {
         return vocabSize - 1 <= UINT16.largestId ? UINT16 : UINT32;
     }
@@ -73,6 +90,7 @@ public enum TokenFileFormat {
      * Fails if a vocabulary of {@code vocabSize} ids does not fit in this format.
      *
      * @throws IllegalArgumentException naming the vocabulary size and the format's limit
+     * @param vocabSize the vocabulary size
      */
     public void checkFits(int vocabSize) {
         if (vocabSize - 1L > largestId) {

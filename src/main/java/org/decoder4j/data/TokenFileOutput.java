@@ -30,7 +30,14 @@ public final class TokenFileOutput implements AutoCloseable {
         this.format = format;
     }
 
-    /** Starts writing {@code target} (its directory is created if missing) in {@code format}. */
+    /**
+     * Starts writing {@code target} (its directory is created if missing) in {@code format}.
+     *
+     * @param target the token file to write
+     * @param format uint16 or uint32 ids
+     * @return the output, to be committed and closed
+     * @throws IOException if the directory or the temporary file cannot be created
+     */
     public static TokenFileOutput create(Path target, TokenFileFormat format) throws IOException {
         AtomicWrite file = AtomicWrite.to(target);
         TokenFileOutput out = new TokenFileOutput(file, format);
@@ -47,6 +54,8 @@ public final class TokenFileOutput implements AutoCloseable {
      * Appends {@code ids}.
      *
      * @throws IllegalArgumentException if an id does not fit in the format, before any of them is written
+     * @param ids the ids to append
+     * @throws IOException if they cannot be written
      */
     public void append(int[] ids) throws IOException {
         for (int i = 0; i < ids.length; i++) {
@@ -76,12 +85,20 @@ public final class TokenFileOutput implements AutoCloseable {
         file.write(bytes);
     }
 
-    /** Ids appended so far. */
+    /**
+     * Ids appended so far.
+     *
+     * @return the id count
+     */
     public long count() {
         return count;
     }
 
-    /** Flushes the file and gives it its name. */
+    /**
+     * Flushes the file and gives it its name.
+     *
+     * @throws IOException if the file cannot be flushed or renamed
+     */
     public void commit() throws IOException {
         file.commit();
     }

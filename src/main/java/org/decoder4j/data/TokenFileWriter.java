@@ -28,6 +28,9 @@ public final class TokenFileWriter {
      * Writes all of {@code tokens} to {@code file}, atomically (temporary file, then rename).
      *
      * @throws IllegalArgumentException if an id does not fit in uint16, before the file is touched
+     * @param file the token file to write
+     * @param tokens the ids
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path file, int[] tokens) throws IOException {
         checkRange(tokens, 0, tokens.length);
@@ -45,6 +48,11 @@ public final class TokenFileWriter {
      * Writes {@code tokens[from, to)} to a channel.
      *
      * @throws IllegalArgumentException if an id does not fit in uint16, before anything is written
+     * @param tokens the ids
+     * @param from the first index written
+     * @param to the index after the last one written
+     * @param out the channel to write to
+     * @throws IOException if the channel fails
      */
     public static void write(int[] tokens, int from, int to, WritableByteChannel out) throws IOException {
         Objects.checkFromToIndex(from, to, tokens.length);

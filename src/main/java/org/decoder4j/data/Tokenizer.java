@@ -33,6 +33,8 @@ public interface Tokenizer {
      *
      * @throws IllegalArgumentException if the text holds something this tokenizer cannot encode;
      *     the message names it and its index in the text
+     * @param text the text to encode
+     * @return one id per token, in order
      */
     int[] encode(String text);
 
@@ -46,12 +48,19 @@ public interface Tokenizer {
      * gpt2.encodeWithSpecialTokens("a<|endoftext|>b");   // [64, 50256, 65]
      * gpt2.encode("a<|endoftext|>b");                    // [64, 27, 91, 437, 1659, 5239, 91, 29, 65]
      * }</pre>
+     *
+     * @param text the text to encode, special tokens included
+     * @return one id per token, in order
      */
     default int[] encodeWithSpecialTokens(String text) {
         return encode(text);
     }
 
-    /** The special tokens by their text (for GPT-2: {@code "<|endoftext|>"} → 50256); empty if none. */
+    /**
+     * The special tokens by their text (for GPT-2: {@code "<|endoftext|>"} → 50256); empty if none.
+     *
+     * @return the special tokens' ids by their text
+     */
     default Map<String, Integer> specialTokens() {
         return Map.of();
     }
@@ -60,16 +69,31 @@ public interface Tokenizer {
      * The text of a sequence of token ids.
      *
      * @throws IllegalArgumentException for an id outside {@code [0, vocabSize())}, naming it and its index
+     * @param tokens ids in {@code [0, vocabSize())}
+     * @return the decoded text
      */
     String decode(int[] tokens);
 
-    /** Number of distinct token ids: every id is in {@code [0, vocabSize())}. */
+    /**
+     * Number of distinct token ids: every id is in {@code [0, vocabSize())}.
+     *
+     * @return the vocabulary size
+     */
     int vocabSize();
 
-    /** The kind of tokenizer, as written in the {@code "type"} field of its file (e.g. {@code "char"}). */
+    /**
+     * The kind of tokenizer, as written in the {@code "type"} field of its file (e.g. {@code "char"}).
+     *
+     * @return the tokenizer's type name
+     */
     String name();
 
-    /** Writes {@value #FILE_NAME} into {@code dir} (created if missing), atomically. */
+    /**
+     * Writes {@value #FILE_NAME} into {@code dir} (created if missing), atomically.
+     *
+     * @param dir the directory to write into
+     * @throws IOException if the file cannot be written
+     */
     void save(Path dir) throws IOException;
 
     /**
@@ -80,6 +104,8 @@ public interface Tokenizer {
      *
      * @throws NoSuchFileException if the directory has neither
      * @throws IOException if a file is malformed or of an unknown type; the message names the file
+     * @param dir a model or data directory
+     * @return the tokenizer described there
      */
     static Tokenizer load(Path dir) throws IOException {
         return loadIfPresent(dir).orElseThrow(() -> new NoSuchFileException(dir.resolve(FILE_NAME).toString(), null,
@@ -89,6 +115,10 @@ public interface Tokenizer {
     /**
      * Like {@link #load(Path)}, but empty when the directory has no tokenizer (for callers that
      * fall back to a default tokenizer).
+     *
+     * @param dir a model or data directory
+     * @return the tokenizer described there, or empty
+     * @throws IOException if a tokenizer file is there but cannot be read or is malformed
      */
     static Optional<Tokenizer> loadIfPresent(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);

@@ -16,13 +16,19 @@ package org.decoder4j.data;
  */
 public interface WindowSource extends BatchSampler {
 
-    /** The token file the windows are taken from. */
+    /**
+     * The token file the windows are taken from.
+     *
+     * @return the tokens
+     */
     TokenDataset data();
 
     /**
      * The token offsets of the next batch's windows, one per row (the last batch of a
      * {@link ShuffledWindows} epoch may have fewer than {@link #batchSize()}); advances
      * {@link #position()} by one.
+     *
+     * @return the first token of each window of the batch
      */
     long[] nextStarts();
 }

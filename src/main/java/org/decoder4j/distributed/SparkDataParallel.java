@@ -78,7 +78,12 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
         this.workers = workers;
     }
 
-    /** {@code workers} workers in this JVM ({@code local[workers]}); a Spark context of its own, stopped on close. */
+    /**
+     * {@code workers} workers in this JVM ({@code local[workers]}); a Spark context of its own, stopped on close.
+     *
+     * @param workers N, the tasks each step is split into
+     * @return the workers, to be closed after training
+     */
     public static SparkDataParallel local(int workers) {
         checkWorkers(workers);
         return connect("local[" + workers + "]", workers);
@@ -87,13 +92,23 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
     /**
      * {@code workers} workers on the cluster at {@code master} ({@code spark://host:7077},
      * {@code yarn}, {@code k8s://…}, or {@code local[N]}), with {@link #defaultConf}; stopped on close.
+     *
+     * @param master the Spark master URL
+     * @param workers N, the tasks each step is split into
+     * @return the workers, to be closed after training
      */
     public static SparkDataParallel connect(String master, int workers) {
         checkWorkers(workers);
         return create(defaultConf(master), workers);
     }
 
-    /** {@code workers} workers in a new Spark context made from {@code conf}; stopped on close. */
+    /**
+     * {@code workers} workers in a new Spark context made from {@code conf}; stopped on close.
+     *
+     * @param conf the Spark settings, master included
+     * @param workers N, the tasks each step is split into
+     * @return the workers, to be closed after training
+     */
     public static SparkDataParallel create(SparkConf conf, int workers) {
         checkWorkers(workers);
         String master = conf.get("spark.master", "(none)");
@@ -135,7 +150,13 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
                 + "): is it running, and is this the host and port it listens on?");
     }
 
-    /** {@code workers} workers in an existing Spark context (a SparkSession's {@code sparkContext()}), left running on close. */
+    /**
+     * {@code workers} workers in an existing Spark context (a SparkSession's {@code sparkContext()}), left running on close.
+     *
+     * @param context a running Spark context
+     * @param workers N, the tasks each step is split into
+     * @return the workers
+     */
     public static SparkDataParallel on(SparkContext context, int workers) {
         checkWorkers(workers);
         return new SparkDataParallel(Objects.requireNonNull(context, "context"), false, workers);
@@ -145,6 +166,9 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
      * The settings {@link #connect} starts from: application name {@code decoder4j}; broadcasts not
      * compressed (float32 weights hardly compress, and compressing costs CPU every step); no console
      * progress bar. A local master also gets no web UI and a driver on the loopback address.
+     *
+     * @param master the Spark master URL
+     * @return the settings, to adjust before {@link #create}
      */
     public static SparkConf defaultConf(String master) {
         SparkConf conf = new SparkConf()
@@ -170,29 +194,49 @@ public final class SparkDataParallel implements GradientComputation, AutoCloseab
      * Where the executors read the training token file: a path every executor sees, or a Hadoop
      * file system URI ({@code hdfs://…}, {@code s3a://…}). Default: the path the driver's training
      * data was opened from.
+     *
+     * @param tokenFile a path or Hadoop URI of the training token file
+     * @return this object
      */
     public SparkDataParallel readingFrom(String tokenFile) {
         this.dataLocation = Objects.requireNonNull(tokenFile, "tokenFile");
         return this;
     }
 
-    /** How long {@link #start} waits for a cluster's first executor (default 2 minutes). */
+    /**
+     * How long {@link #start} waits for a cluster's first executor (default 2 minutes).
+     *
+     * @param timeout the longest wait
+     * @return this object
+     */
     public SparkDataParallel executorTimeout(Duration timeout) {
         this.executorTimeout = Objects.requireNonNull(timeout, "timeout");
         return this;
     }
 
-    /** N, the tasks each step is split into. */
+    /**
+     * N, the tasks each step is split into.
+     *
+     * @return the worker count
+     */
     public int workers() {
         return workers;
     }
 
-    /** The Spark context the steps run in. */
+    /**
+     * The Spark context the steps run in.
+     *
+     * @return the context
+     */
     public SparkContext sparkContext() {
         return spark.sc();
     }
 
-    /** The time breakdown of the steps so far (the latest {@value #KEPT_TIMINGS}), oldest first. */
+    /**
+     * The time breakdown of the steps so far (the latest {@value #KEPT_TIMINGS}), oldest first.
+     *
+     * @return the timings, oldest first
+     */
     public synchronized List<StepTiming> timings() {
         return new ArrayList<>(timings);
     }

@@ -35,17 +35,29 @@ public record StepTiming(long step, int workers, long parameters, double totalMi
                          double fetchMillis, double computeMillis, double packMillis, double mergeMillis,
                          double applyMillis) {
 
-    /** The measured data movement: broadcast, fetch, pack, merge and apply. */
+    /**
+     * The measured data movement: broadcast, fetch, pack, merge and apply.
+     *
+     * @return milliseconds of the step spent moving data
+     */
     public double exchangeMillis() {
         return broadcastMillis + fetchMillis + packMillis + mergeMillis + applyMillis;
     }
 
-    /** What is neither compute nor measured exchange (never below 0). */
+    /**
+     * What is neither compute nor measured exchange (never below 0).
+     *
+     * @return milliseconds not accounted for
+     */
     public double overheadMillis() {
         return Math.max(0, totalMillis - computeMillis - exchangeMillis());
     }
 
-    /** Bytes a step moves per worker: the parameters down and the gradients up, float32 each. */
+    /**
+     * Bytes a step moves per worker: the parameters down and the gradients up, float32 each.
+     *
+     * @return bytes per worker and step
+     */
     public long bytesPerWorker() {
         return 2 * 4 * parameters;
     }

@@ -46,17 +46,30 @@ public final class Bleu {
         this.maxOrder = maxOrder;
     }
 
-    /** sacreBLEU's {@code corpus_bleu}: 13a, order 4, exp smoothing, no effective order. */
+    /**
+     * sacreBLEU's {@code corpus_bleu}: 13a, order 4, exp smoothing, no effective order.
+     *
+     * @return the corpus-level scorer
+     */
     public static Bleu corpus() {
         return new Bleu(BleuTokenizer.MTEVAL_13A, BleuSmoothing.exp(), false, DEFAULT_MAX_ORDER);
     }
 
-    /** sacreBLEU's {@code sentence_bleu}: as {@link #corpus()}, with the effective order. */
+    /**
+     * sacreBLEU's {@code sentence_bleu}: as {@link #corpus()}, with the effective order.
+     *
+     * @return the sentence-level scorer
+     */
     public static Bleu sentence() {
         return new Bleu(BleuTokenizer.MTEVAL_13A, BleuSmoothing.exp(), true, DEFAULT_MAX_ORDER);
     }
 
-    /** The tokenizer applied to hypotheses and references. */
+    /**
+     * The tokenizer applied to hypotheses and references.
+     *
+     * @param tokenizer 13a, none, ...
+     * @return the new scorer
+     */
     public Bleu tokenizer(BleuTokenizer tokenizer) {
         if (tokenizer == null) {
             throw new IllegalArgumentException("BLEU tokenizer is null");
@@ -64,7 +77,12 @@ public final class Bleu {
         return new Bleu(tokenizer, smoothing, effectiveOrder, maxOrder);
     }
 
-    /** The smoothing of zero n-gram counts. */
+    /**
+     * The smoothing of zero n-gram counts.
+     *
+     * @param smoothing none, exp or floor
+     * @return the new scorer
+     */
     public Bleu smoothing(BleuSmoothing smoothing) {
         if (smoothing == null) {
             throw new IllegalArgumentException("BLEU smoothing is null");
@@ -75,12 +93,20 @@ public final class Bleu {
     /**
      * With {@code true}, the geometric mean runs only over the orders up to the last one with a
      * non-zero total, so that a hypothesis shorter than the max order can score above zero.
+     *
+     * @param effectiveOrder whether to use the effective order
+     * @return the new scorer
      */
     public Bleu effectiveOrder(boolean effectiveOrder) {
         return new Bleu(tokenizer, smoothing, effectiveOrder, maxOrder);
     }
 
-    /** The largest n-gram order, at least 1 (default 4). */
+    /**
+     * The largest n-gram order, at least 1 (default 4).
+     *
+     * @param maxOrder the largest order, {@code >= 1}
+     * @return the new scorer
+     */
     public Bleu maxOrder(int maxOrder) {
         if (maxOrder < 1) {
             throw new IllegalArgumentException("BLEU max n-gram order must be >= 1, got " + maxOrder);
@@ -88,18 +114,38 @@ public final class Bleu {
         return new Bleu(tokenizer, smoothing, effectiveOrder, maxOrder);
     }
 
+    /**
+     * The tokenizer applied to hypotheses and references.
+     *
+     * @return the tokenizer
+     */
     public BleuTokenizer tokenizer() {
         return tokenizer;
     }
 
+    /**
+     * The smoothing of zero n-gram counts.
+     *
+     * @return the smoothing
+     */
     public BleuSmoothing smoothing() {
         return smoothing;
     }
 
+    /**
+     * Whether the effective order is used.
+     *
+     * @return true with the effective order
+     */
     public boolean effectiveOrder() {
         return effectiveOrder;
     }
 
+    /**
+     * The largest n-gram order.
+     *
+     * @return the order
+     */
     public int maxOrder() {
         return maxOrder;
     }
@@ -110,6 +156,9 @@ public final class Bleu {
      *
      * @throws IllegalArgumentException when there are no hypotheses or no reference streams, a
      *                                  stream's length differs from the hypotheses', or a segment is null
+     * @param hypotheses one hypothesis per segment
+     * @param references reference streams, each with one reference per hypothesis
+     * @return the score and its statistics
      */
     public BleuScore corpusScore(List<String> hypotheses, List<List<String>> references) {
         return score(statistics(hypotheses, references));
@@ -118,6 +167,10 @@ public final class Bleu {
     /**
      * Sentence BLEU of one hypothesis against its references. Use {@link #sentence()} for
      * sacreBLEU's {@code sentence_bleu}; {@link #corpus()} would score a short hypothesis 0.
+     *
+     * @param hypothesis the hypothesis
+     * @param references its references, at least one
+     * @return the score and its statistics
      */
     public BleuScore sentenceScore(String hypothesis, List<String> references) {
         if (references == null || references.isEmpty()) {
@@ -130,7 +183,13 @@ public final class Bleu {
         return corpusScore(Collections.singletonList(hypothesis), streams);
     }
 
-    /** The statistics of {@link #corpusScore}, to add up over several calls or to score later. */
+    /**
+     * The statistics of {@link #corpusScore}, to add up over several calls or to score later.
+     *
+     * @param hypotheses one hypothesis per segment
+     * @param references reference streams, each with one reference per hypothesis
+     * @return the n-gram counts and lengths
+     */
     public BleuStatistics statistics(List<String> hypotheses, List<List<String>> references) {
         check(hypotheses, references);
         long sysLen = 0;
@@ -163,7 +222,12 @@ public final class Bleu {
         return new BleuStatistics(sysLen, refLen, boxed(counts), boxed(totals));
     }
 
-    /** The score from statistics, with this instance's smoothing and effective-order setting. */
+    /**
+     * The score from statistics, with this instance's smoothing and effective-order setting.
+     *
+     * @param s statistics from {@link #statistics}, possibly summed
+     * @return the score
+     */
     public BleuScore score(BleuStatistics s) {
         int orders = s.maxOrder();
         double bp = 1.0;
@@ -207,6 +271,9 @@ public final class Bleu {
     /**
      * sacreBLEU's signature of these settings for {@code references} references per segment,
      * without its version field: {@code nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp}.
+     *
+     * @param references the references per segment
+     * @return the signature
      */
     public String signature(int references) {
         return "nrefs:" + references + "|case:mixed|eff:" + (effectiveOrder ? "yes" : "no")

@@ -36,7 +36,11 @@ public record BleuSmoothing(Method method, double value) {
             this.sacreBleuName = sacreBleuName;
         }
 
-        /** The name sacreBLEU gives the method. */
+        /**
+         * The name sacreBLEU gives the method.
+         *
+         * @return the method's name
+         */
         public String sacreBleuName() {
             return sacreBleuName;
         }
@@ -45,6 +49,13 @@ public record BleuSmoothing(Method method, double value) {
     /** sacreBLEU's default value of {@code floor}. */
     public static final double DEFAULT_FLOOR = 0.1;
 
+    /**
+     * Checks that the method is given and that only {@code floor} takes a value, finite and {@code >= 0}.
+     *
+     * @param method the method
+     * @param value  the floor's value; 0 for the other methods
+     * @throws IllegalArgumentException for a missing method or a bad value
+     */
     public BleuSmoothing {
         if (method == null) {
             throw new IllegalArgumentException("smoothing method is null");
@@ -57,28 +68,47 @@ public record BleuSmoothing(Method method, double value) {
         }
     }
 
-    /** No smoothing. */
+    /**
+     * No smoothing.
+     *
+     * @return no smoothing
+     */
     public static BleuSmoothing none() {
         return new BleuSmoothing(Method.NONE, 0);
     }
 
-    /** Exponential decay, sacreBLEU's default. */
+    /**
+     * Exponential decay, sacreBLEU's default.
+     *
+     * @return exponential smoothing
+     */
     public static BleuSmoothing exp() {
         return new BleuSmoothing(Method.EXP, 0);
     }
 
-    /** A zero matched count counts as {@code value}. */
+    /**
+     * A zero matched count counts as {@code value}.
+     *
+     * @param value the count used in place of 0, {@code >= 0}
+     * @return floor smoothing
+     */
     public static BleuSmoothing floor(double value) {
         return new BleuSmoothing(Method.FLOOR, value);
     }
 
-    /** {@code floor} with sacreBLEU's default value 0.1. */
+    /**
+     * {@code floor} with sacreBLEU's default value 0.1.
+     *
+     * @return floor smoothing with 0.1
+     */
     public static BleuSmoothing floor() {
         return floor(DEFAULT_FLOOR);
     }
 
     /**
      * The smoothing as sacreBLEU's signature writes it: {@code exp}, {@code none}, {@code floor[0.10]}.
+     *
+     * @return the signature's smoothing field
      */
     public String signature() {
         if (method != Method.FLOOR) {

@@ -21,6 +21,18 @@ import java.util.List;
  */
 public record BleuStatistics(long sysLen, long refLen, List<Long> counts, List<Long> totals) {
 
+    /**
+     * Checks the counts and lengths and keeps unmodifiable copies of the lists.
+     *
+     * @param sysLen hypothesis tokens
+     * @param refLen reference tokens, taking for each segment the reference closest in length to the
+     *     hypothesis (the shorter one on a tie)
+     * @param counts matched n-grams for n = 1 ... max order, each hypothesis n-gram counted at most as
+     *     often as it occurs in one reference
+     * @param totals hypothesis n-grams for n = 1 ... max order
+     * @throws IllegalArgumentException if the lists are empty or differ in length, or a length is
+     *     negative
+     */
     public BleuStatistics {
         counts = List.copyOf(counts);
         totals = List.copyOf(totals);
@@ -39,7 +51,11 @@ public record BleuStatistics(long sysLen, long refLen, List<Long> counts, List<L
         }
     }
 
-    /** The largest n-gram order. */
+    /**
+     * The largest n-gram order.
+     *
+     * @return the number of orders counted
+     */
     public int maxOrder() {
         return counts.size();
     }

@@ -36,10 +36,19 @@ public enum BleuTokenizer {
         this.sacreBleuName = sacreBleuName;
     }
 
-    /** The segment as BLEU sees it: tokens separated by whitespace. */
+    /**
+     * The segment as BLEU sees it: tokens separated by whitespace.
+     *
+     * @param segment one line of text
+     * @return the tokens joined by single spaces
+     */
     public abstract String tokenize(String segment);
 
-    /** The name sacreBLEU gives this tokenizer ({@code 13a}, {@code none}). */
+    /**
+     * The name sacreBLEU gives this tokenizer ({@code 13a}, {@code none}).
+     *
+     * @return the name
+     */
     public String sacreBleuName() {
         return sacreBleuName;
     }
@@ -48,6 +57,8 @@ public enum BleuTokenizer {
      * The tokenizer with this sacreBLEU name.
      *
      * @throws IllegalArgumentException for any other name, listing the known ones
+     * @param name {@code 13a} or {@code none}
+     * @return the tokenizer
      */
     public static BleuTokenizer named(String name) {
         for (BleuTokenizer t : values()) {

@@ -22,11 +22,28 @@ import java.util.Map;
  */
 public record EvalResult(double loss, double perplexity, double accuracy, long tokens, Map<String, Double> metrics) {
 
+    /**
+     * Keeps an unmodifiable copy of the metrics, in their order.
+     *
+     * @param loss       mean next-token cross-entropy in nats, token-weighted
+     * @param perplexity e^loss
+     * @param accuracy   top-1 accuracy: fraction of positions whose target has the largest logit
+     * @param tokens     number of scored positions
+     * @param metrics    the value of each metric the evaluator was given, by {@link Metric#name()},
+     *     in the order given; empty when none was
+     */
     public EvalResult {
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
-    /** A result with no further metrics. */
+    /**
+     * A result with no further metrics.
+     *
+     * @param loss mean cross-entropy per token, in nats
+     * @param perplexity {@code exp(loss)}
+     * @param accuracy top-1 accuracy
+     * @param tokens the number of scored tokens
+     */
     public EvalResult(double loss, double perplexity, double accuracy, long tokens) {
         this(loss, perplexity, accuracy, tokens, Map.of());
     }
@@ -35,6 +52,8 @@ public record EvalResult(double loss, double perplexity, double accuracy, long t
      * The value of the metric named {@code name}.
      *
      * @throws IllegalArgumentException if the evaluation did not compute it
+     * @param name the metric's name
+     * @return its value
      */
     public double metric(String name) {
         Double value = metrics.get(name);

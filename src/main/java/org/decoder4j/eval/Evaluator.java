@@ -51,12 +51,22 @@ public final class Evaluator {
         this.contextLength = model.config().contextLength();
     }
 
-    /** An evaluator with the model's full context, consecutive windows and batches of 32 windows. */
+    /**
+     * An evaluator with the model's full context, consecutive windows and batches of 32 windows.
+     *
+     * @param model the model to score
+     * @return the evaluator
+     */
     public static Evaluator of(GPT model) {
         return new Evaluator(model);
     }
 
-    /** Window length T; at most the model's context length. */
+    /**
+     * Window length T; at most the model's context length.
+     *
+     * @param t T, in {@code [1, model context]}
+     * @return this evaluator
+     */
     public Evaluator contextLength(int t) {
         if (t <= 0 || t > model.config().contextLength()) {
             throw new IllegalArgumentException("context " + t + " must be in [1, " + model.config().contextLength()
@@ -66,7 +76,12 @@ public final class Evaluator {
         return this;
     }
 
-    /** Windows per forward pass. */
+    /**
+     * Windows per forward pass.
+     *
+     * @param b the windows per batch, {@code >= 1}
+     * @return this evaluator
+     */
     public Evaluator batchSize(int b) {
         if (b <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + b);
@@ -78,6 +93,9 @@ public final class Evaluator {
     /**
      * Sliding windows advancing by {@code s} tokens, {@code 1 <= s <= T}; see {@link SlidingWindows}.
      * The bound against T is checked when evaluating, so the calls may come in any order.
+     *
+     * @param s the stride, {@code >= 1}
+     * @return this evaluator
      */
     public Evaluator stride(int s) {
         if (s < 1) {
@@ -91,6 +109,8 @@ public final class Evaluator {
      * The extra metrics to compute, in the order their values appear in {@link EvalResult#metrics()}.
      *
      * @throws IllegalArgumentException if two have the same name
+     * @param list the metrics
+     * @return this evaluator
      */
     public Evaluator metrics(Metric... list) {
         Set<String> names = new HashSet<>();
@@ -108,6 +128,8 @@ public final class Evaluator {
      *
      * @throws IllegalArgumentException if a token is outside the model's vocabulary, the stride is
      *                                  larger than the context, or the data is too short for one window
+     * @param data the tokens to score
+     * @return loss, perplexity, accuracy, token count and the extra metrics
      */
     public EvalResult evaluate(TokenDataset data) {
         data.checkVocabulary(model.config().vocabSize());
@@ -126,6 +148,8 @@ public final class Evaluator {
      * equal to {@link Loss#IGNORE_INDEX} are not scored. The batches are not closed.
      *
      * @throws IllegalArgumentException if there is no scored target, or a target is outside the vocabulary
+     * @param batches the batches to score
+     * @return loss, perplexity, accuracy, token count and the extra metrics
      */
     public EvalResult evaluate(Iterable<Batch> batches) {
         return run(batches, false);

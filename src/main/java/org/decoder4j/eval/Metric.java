@@ -14,19 +14,35 @@ package org.decoder4j.eval;
  */
 public interface Metric {
 
-    /** The key of this metric's value in {@link EvalResult#metrics()}, such as {@code "top5_accuracy"}. */
+    /**
+     * The key of this metric's value in {@link EvalResult#metrics()}, such as {@code "top5_accuracy"}.
+     *
+     * @return the metric's name
+     */
     String name();
 
-    /** A fresh accumulator for one evaluation pass. */
+    /**
+     * A fresh accumulator for one evaluation pass.
+     *
+     * @return a new accumulator
+     */
     Accumulator newAccumulator();
 
     /** The running state of one metric during one pass. */
     interface Accumulator {
 
-        /** Adds one batch; batches with no scored position are never added. */
+        /**
+         * Adds one batch; batches with no scored position are never added.
+         *
+         * @param batch the scores of one batch
+         */
         void add(ScoredBatch batch);
 
-        /** The value over every batch added so far; called after at least one batch. */
+        /**
+         * The value over every batch added so far; called after at least one batch.
+         *
+         * @return the metric's value
+         */
         double result();
     }
 }

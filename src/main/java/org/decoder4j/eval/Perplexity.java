@@ -27,12 +27,20 @@ public final class Perplexity implements Metric {
         this.tokenWeighted = tokenWeighted;
     }
 
-    /** {@code exp(Σ nll / Σ tokens)} over every scored token: the exact perplexity. */
+    /**
+     * {@code exp(Σ nll / Σ tokens)} over every scored token: the exact perplexity.
+     *
+     * @return the exact perplexity metric
+     */
     public static Perplexity tokenWeighted() {
         return new Perplexity(true);
     }
 
-    /** {@code exp(mean over batches of (batch nll / batch tokens))}: every batch weighs the same. */
+    /**
+     * {@code exp(mean over batches of (batch nll / batch tokens))}: every batch weighs the same.
+     *
+     * @return the batch-mean perplexity metric
+     */
     public static Perplexity meanOfBatchMeans() {
         return new Perplexity(false);
     }

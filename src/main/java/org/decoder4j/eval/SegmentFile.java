@@ -33,6 +33,8 @@ public final class SegmentFile {
      * @throws java.nio.file.NoSuchFileException when the file does not exist
      * @throws IOException                       when it cannot be read or is not valid UTF-8
      * @throws IllegalArgumentException          when it holds no line at all
+     * @param file a text file, one segment per line
+     * @return the lines
      */
     public static List<String> read(Path file) throws IOException {
         if (Files.isDirectory(file)) {

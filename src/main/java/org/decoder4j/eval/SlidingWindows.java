@@ -45,6 +45,10 @@ public final class SlidingWindows implements IndexedBatches {
     /**
      * @throws IllegalArgumentException if a size is not positive, the stride is larger than the
      *                                  context, or the data holds fewer than 2 tokens
+     * @param data the tokens to score
+     * @param batchSize the windows per batch
+     * @param contextLength T, the tokens per window
+     * @param stride S, the tokens each window advances by, in {@code [1, T]}
      */
     public SlidingWindows(TokenDataset data, int batchSize, int contextLength, int stride) {
         if (batchSize <= 0) {
@@ -69,7 +73,11 @@ public final class SlidingWindows implements IndexedBatches {
         this.windowCount = beyondFirst <= 0 ? 1 : 1 + (beyondFirst + stride - 1) / stride;
     }
 
-    /** Number of windows: 1, plus {@code ceil((N − T − 1) / S)} when the first window does not reach the end. */
+    /**
+     * Number of windows: 1, plus {@code ceil((N − T − 1) / S)} when the first window does not reach the end.
+     *
+     * @return the window count
+     */
     public long windowCount() {
         return windowCount;
     }
@@ -80,7 +88,11 @@ public final class SlidingWindows implements IndexedBatches {
         return (windowCount + batchSize - 1) / batchSize;
     }
 
-    /** Number of scored targets: every token but the first, {@code N − 1}. */
+    /**
+     * Number of scored targets: every token but the first, {@code N − 1}.
+     *
+     * @return the scored token count
+     */
     public long tokenCount() {
         return data.size() - 1;
     }

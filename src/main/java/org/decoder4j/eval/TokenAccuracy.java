@@ -25,6 +25,8 @@ public final class TokenAccuracy implements Metric {
      * Top-{@code k} accuracy, named {@code "top<k>_accuracy"}; {@code top(1)} is plain accuracy.
      *
      * @throws IllegalArgumentException if {@code k < 1}
+     * @param k the number of top logits, {@code >= 1}
+     * @return the metric
      */
     public static TokenAccuracy top(int k) {
         if (k < 1) {
@@ -33,7 +35,11 @@ public final class TokenAccuracy implements Metric {
         return new TokenAccuracy(k);
     }
 
-    /** The {@code k} of top-k. */
+    /**
+     * The {@code k} of top-k.
+     *
+     * @return k
+     */
     public int k() {
         return k;
     }

@@ -6,9 +6,14 @@ package org.decoder4j.generate;
  * <pre>{@code
  * Completion c = Generator.of(model, tokenizer).generate("ROMEO:", Sampling.greedy(),
  *         Stopping.after(200).orAt("\n\n"), text -> { });
- * String all = c.prompt() + c.text();
+ * String continuation = c.text();       // the new text only
+ * String all = c.fullText();             // prompt + new text, what generate(prompt, sampling, n) returns
  * boolean cut = c.reason() == Completion.FinishReason.STOP_SEQUENCE;
  * }</pre>
+ *
+ * <p>The prompt is kept apart: {@link #text()} is the new text only, {@link #fullText()} the
+ * prompt followed by it. The methods of {@link Generator} that return a {@code String} return
+ * the full text, like {@code fullText()}.
  *
  * @param prompt the text that was continued
  * @param text   the generated text, without the prompt and without the stop sequence that ended it
@@ -16,6 +21,15 @@ package org.decoder4j.generate;
  * @param reason why generation ended
  */
 public record Completion(String prompt, String text, int[] tokens, FinishReason reason) {
+
+    /**
+     * The prompt followed by the generated text.
+     *
+     * @return {@code prompt() + text()}
+     */
+    public String fullText() {
+        return prompt + text;
+    }
 
     /** Why generation ended. */
     public enum FinishReason {

@@ -17,11 +17,16 @@ import org.decoder4j.tensor.NoGrad;
  *
  * <pre>{@code
  * Generator gen = Generator.of(model, tokenizer);
- * String text = gen.generate("ROMEO:", Sampling.topK(40).temperature(0.8), 300);   // prompt + 300 tokens
+ * String text = gen.generate("ROMEO:", Sampling.random().temperature(0.8).topK(40), 300); // prompt + 300 tokens
  * Completion c = gen.generate("ROMEO:", Sampling.greedy(), Stopping.after(300).orAt("\n\n"),
  *         System.out::print);                                                     // streamed as it comes
  * int[] ids = Generator.of(model).generate(promptIds, Sampling.greedy(), 100, id -> { });
  * }</pre>
+ *
+ * <p>Text results: the methods returning a {@code String} return the prompt followed by the new
+ * text; a {@link Completion} keeps them apart ({@link Completion#text()} is the new text only,
+ * {@link Completion#fullText()} both). Randomness: an unseeded {@link Sampling} draws from fresh
+ * randomness on every call, a seeded one gives the same text on every call.
  *
  * <p>This is the entry point for generation rather than a method on {@code GPT}: the model lives
  * in {@code nn}, below {@code generate}, and does not know about sampling policies.
@@ -52,12 +57,23 @@ public final class Generator {
         this.cached = cached;
     }
 
-    /** A generator over token ids (the text methods then take the tokenizer as an argument). */
+    /**
+     * A generator over token ids (the text methods then take the tokenizer as an argument).
+     *
+     * @param model the model to generate with
+     * @return a generator without a tokenizer
+     */
     public static Generator of(GPT model) {
         return new Generator(model, null, true);
     }
 
-    /** A generator over text encoded and decoded by {@code tokenizer}. */
+    /**
+     * A generator over text encoded and decoded by {@code tokenizer}.
+     *
+     * @param model the model to generate with
+     * @param tokenizer the model's tokenizer, with at most the model's vocabulary
+     * @return a generator for text
+     */
     public static Generator of(GPT model, Tokenizer tokenizer) {
         if (tokenizer.vocabSize() > model.config().vocabSize()) {
             throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
@@ -69,18 +85,38 @@ public final class Generator {
     /**
      * The same generator with the key/value cache on (the default) or off; off, every token is a
      * forward pass over the whole window, as nanoGPT's {@code generate}. Both give the same text.
+     *
+     * @param on whether to keep a key/value cache
+     * @return a generator sharing this one's model and tokenizer
      */
     public Generator withCache(boolean on) {
         return new Generator(model, tokenizer, on);
     }
 
-    /** The prompt followed by {@code maxNewTokens} generated tokens, decoded. */
+    /**
+     * The prompt followed by {@code maxNewTokens} generated tokens, decoded: the full text, as
+     * {@link Completion#fullText()}, not only the new text.
+     *
+     * @param tokenizer    encodes the prompt and decodes the result
+     * @param prompt       the text to continue, not empty
+     * @param sampling     how each token is chosen; unseeded, each call gives new text
+     * @param maxNewTokens how many tokens to add, {@code >= 0}
+     * @return prompt and continuation
+     */
     public String generate(Tokenizer tokenizer, String prompt, Sampling sampling, int maxNewTokens) {
         int[] ids = run(tokenizer.encode(prompt), sampling, maxNewTokens, id -> true, allowedIds(tokenizer));
         return tokenizer.decode(ids);
     }
 
-    /** The prompt followed by {@code maxNewTokens} generated tokens, decoded by this generator's tokenizer. */
+    /**
+     * The prompt followed by {@code maxNewTokens} generated tokens, decoded by this generator's
+     * tokenizer: the full text, as {@link Completion#fullText()}, not only the new text.
+     *
+     * @param prompt       the text to continue, not empty
+     * @param sampling     how each token is chosen; unseeded, each call gives new text
+     * @param maxNewTokens how many tokens to add, {@code >= 0}
+     * @return prompt and continuation
+     */
     public String generate(String prompt, Sampling sampling, int maxNewTokens) {
         return generate(tokenizer(), prompt, sampling, maxNewTokens);
     }
@@ -88,6 +124,12 @@ public final class Generator {
     /**
      * Continues {@code prompt} until {@code stopping} says so, passing each new piece of text to
      * {@code onText} as soon as it is certain (text that might begin a stop sequence waits).
+     *
+     * @param prompt the text to continue, not empty
+     * @param sampling how each token is chosen; unseeded, each call gives new text
+     * @param stopping the token limit and the stop sequences
+     * @param onText receives the new text piece by piece, the prompt and the stop sequence never
+     * @return the new text, its tokens and why generation ended
      */
     public Completion generate(String prompt, Sampling sampling, Stopping stopping, Consumer<String> onText) {
         Tokenizer tok = tokenizer();
@@ -99,7 +141,14 @@ public final class Generator {
         return new Completion(prompt, stream.text(), stream.tokens(), reason);
     }
 
-    /** Continues each prompt alone, in order; the same as calling {@link #generate} on each. */
+    /**
+     * Continues each prompt alone, in order; the same as calling {@link #generate} on each.
+     *
+     * @param prompts the texts to continue
+     * @param sampling how each token is chosen
+     * @param stopping the token limit and the stop sequences, for each prompt
+     * @return one completion per prompt, in order
+     */
     public List<Completion> generateAll(List<String> prompts, Sampling sampling, Stopping stopping) {
         List<Completion> out = new ArrayList<>();
         for (String prompt : prompts) {
@@ -113,6 +162,10 @@ public final class Generator {
      * is chosen. With this generator's tokenizer, only the tokenizer's ids are drawn.
      *
      * @return prompt and generated ids
+     * @param prompt the token ids to extend, not empty
+     * @param sampling how each token is chosen; unseeded, each call gives new tokens
+     * @param maxNewTokens how many tokens to add, {@code >= 0}
+     * @param onToken receives each new id as it is chosen
      */
     public int[] generate(int[] prompt, Sampling sampling, int maxNewTokens, IntConsumer onToken) {
         return run(prompt, sampling, maxNewTokens, id -> {
@@ -136,7 +189,7 @@ public final class Generator {
         // sequence) costs what it generated, whatever the bound.
         int[] sequence = Arrays.copyOf(prompt, prompt.length + Math.min(maxNewTokens, INITIAL_ROOM));
         int length = prompt.length;
-        SplittableRandom random = new SplittableRandom(sampling.seed());
+        SplittableRandom random = sampling.newRandom();
         boolean wasTraining = model.isTraining();
         model.eval();
         try (NoGrad ignored = NoGrad.enter();

@@ -15,6 +15,13 @@ import java.util.List;
  */
 public record Stopping(int maxNewTokens, List<String> stopSequences) {
 
+    /**
+     * Checks the limit and the stop sequences and keeps a copy of the latter.
+     *
+     * @param maxNewTokens the most tokens to generate, {@code >= 0}
+     * @param stopSequences non-empty strings; generation stops at the first one that appears
+     * @throws IllegalArgumentException if the limit is negative or a stop sequence is empty
+     */
     public Stopping {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("the maximum number of new tokens must be >= 0, got " + maxNewTokens);
@@ -27,12 +34,22 @@ public record Stopping(int maxNewTokens, List<String> stopSequences) {
         }
     }
 
-    /** Stops after {@code maxNewTokens} tokens only. */
+    /**
+     * Stops after {@code maxNewTokens} tokens only.
+     *
+     * @param maxNewTokens the most tokens to generate, {@code >= 0}
+     * @return a rule without stop sequences
+     */
     public static Stopping after(int maxNewTokens) {
         return new Stopping(maxNewTokens, List.of());
     }
 
-    /** The same limit, also stopping at any of {@code stops} (added to those already set). */
+    /**
+     * The same limit, also stopping at any of {@code stops} (added to those already set).
+     *
+     * @param stops texts that end generation, not empty
+     * @return the new rule
+     */
     public Stopping orAt(String... stops) {
         List<String> all = new java.util.ArrayList<>(stopSequences);
         all.addAll(List.of(stops));

@@ -45,6 +45,8 @@ public final class AtomicWrite implements AutoCloseable {
      * Starts writing {@code target}; its directory is created if missing.
      *
      * @throws IOException if the directory cannot be created or written to
+     * @param target the file to write
+     * @return the write in progress, to be committed and closed
      */
     public static AtomicWrite to(Path target) throws IOException {
         Path absolute = target.toAbsolutePath();
@@ -65,7 +67,14 @@ public final class AtomicWrite implements AutoCloseable {
         }
     }
 
-    /** Writes {@code bytes} to {@code target} atomically. */
+    /**
+     * Writes {@code bytes} to {@code target} atomically.
+     *
+     * @param target the file to write
+     * @param bytes its new content
+     * @throws IOException naming the target, if it cannot be written; the old file is then
+     *     unchanged
+     */
     public static void write(Path target, byte[] bytes) throws IOException {
         try (AtomicWrite out = to(target)) {
             out.write(ByteBuffer.wrap(bytes));
@@ -78,6 +87,7 @@ public final class AtomicWrite implements AutoCloseable {
      *
      * @throws IOException naming the target, for a failure whose message does not (a full disk
      *                     says only "No space left on device")
+     * @param bytes the bytes to write, from their position to their limit
      */
     public void write(ByteBuffer bytes) throws IOException {
         try {
@@ -89,7 +99,12 @@ public final class AtomicWrite implements AutoCloseable {
         }
     }
 
-    /** {@code e} with the target's name in its message, unless it names a file already. */
+    /**
+     * {@code e} with the target's name in its message, unless it names a file already.
+     *
+     * @param e an exception met while writing
+     * @return an exception whose message names a file
+     */
     public IOException named(IOException e) {
         if (e instanceof java.nio.file.FileSystemException) {
             return e;
@@ -98,22 +113,39 @@ public final class AtomicWrite implements AutoCloseable {
                 : e.getMessage()), e);
     }
 
-    /** The file that {@link #commit()} will replace. */
+    /**
+     * The file that {@link #commit()} will replace.
+     *
+     * @return the target file
+     */
     public Path target() {
         return target;
     }
 
-    /** The channel to the temporary file. */
+    /**
+     * The channel to the temporary file.
+     *
+     * @return the open channel
+     */
     public FileChannel channel() {
         return channel;
     }
 
-    /** An output stream over {@link #channel()}; closing it is not needed (nor harmful before commit). */
+    /**
+     * An output stream over {@link #channel()}; closing it is not needed (nor harmful before commit).
+     *
+     * @return a stream writing to the temporary file
+     */
     public OutputStream stream() {
         return Channels.newOutputStream(channel);
     }
 
-    /** Flushes the temporary file to disk and renames it over the target. */
+    /**
+     * Flushes the temporary file to disk and renames it over the target.
+     *
+     * @throws IOException naming the target, if the flush or the rename fails; the target is then
+     *     unchanged
+     */
     public void commit() throws IOException {
         if (finished) {
             throw new IllegalStateException("already committed or closed: " + target);

@@ -45,6 +45,8 @@ public final class SafeTensors {
      * Loads every tensor of a file, in file order (ascending data offset).
      *
      * @throws SafeTensorsFormatException if the file is not well-formed
+     * @param file a safetensors file
+     * @return the tensors by name
      */
     public static Map<String, INDArray> read(Path file) throws IOException {
         try (SafeTensorsFile f = open(file)) {
@@ -56,6 +58,8 @@ public final class SafeTensors {
      * Opens a file for inspecting its header and loading tensors one by one.
      *
      * @throws SafeTensorsFormatException if the header is not well-formed
+     * @param file a safetensors file
+     * @return the open file, to be closed by the caller
      */
     public static SafeTensorsFile open(Path file) throws IOException {
         return SafeTensorsFile.open(file);
@@ -66,6 +70,9 @@ public final class SafeTensors {
      *
      * @param metadata string pairs for the header's {@code __metadata__}; omitted when empty
      * @throws IllegalArgumentException for a null or reserved name, or an ND4J type with no dtype
+     * @param file the file to write, atomically
+     * @param tensors the tensors by name, written in the map's order
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata)
             throws IOException {
@@ -75,6 +82,12 @@ public final class SafeTensors {
     /**
      * Writes tensors, storing FLOAT arrays as {@code floatStorage} (F32, F16 or BF16, rounding to
      * nearest even); arrays of other types keep the dtype matching their ND4J type.
+     *
+     * @param file the file to write, atomically
+     * @param tensors the tensors by name, written in the map's order
+     * @param metadata string pairs for the header's {@code __metadata__}; omitted when empty
+     * @param floatStorage F32, F16 or BF16
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata,
                              SafeTensorsDtype floatStorage) throws IOException {

@@ -54,6 +54,8 @@ public final class SafeTensorsFile implements AutoCloseable {
      *
      * @throws NoSuchFileException if the file does not exist
      * @throws SafeTensorsFormatException if it is not a well-formed safetensors file
+     * @param file a safetensors file
+     * @return the open file, to be closed by the caller
      */
     public static SafeTensorsFile open(Path file) throws IOException {
         FileChannel channel;
@@ -99,22 +101,39 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
-    /** The file this was opened from. */
+    /**
+     * The file this was opened from.
+     *
+     * @return the file's path
+     */
     public Path path() {
         return file;
     }
 
-    /** Tensor names in file order (ascending data offset). */
+    /**
+     * Tensor names in file order (ascending data offset).
+     *
+     * @return the names, unmodifiable
+     */
     public Set<String> names() {
         return tensors.keySet();
     }
 
-    /** Every tensor's header entry, in file order. */
+    /**
+     * Every tensor's header entry, in file order.
+     *
+     * @return the header entries, unmodifiable
+     */
     public List<TensorInfo> tensors() {
         return List.copyOf(tensors.values());
     }
 
-    /** Whether the file holds a tensor of this name. */
+    /**
+     * Whether the file holds a tensor of this name.
+     *
+     * @param name a tensor name
+     * @return true if there is such a tensor
+     */
     public boolean contains(String name) {
         return tensors.containsKey(name);
     }
@@ -123,6 +142,8 @@ public final class SafeTensorsFile implements AutoCloseable {
      * One tensor's header entry.
      *
      * @throws SafeTensorsFormatException if there is no tensor of that name
+     * @param name a tensor name
+     * @return its name, dtype, shape and data range
      */
     public TensorInfo info(String name) throws SafeTensorsFormatException {
         TensorInfo t = tensors.get(name);
@@ -134,7 +155,11 @@ public final class SafeTensorsFile implements AutoCloseable {
         return t;
     }
 
-    /** The {@code __metadata__} map of the header; empty if it has none. */
+    /**
+     * The {@code __metadata__} map of the header; empty if it has none.
+     *
+     * @return the metadata, unmodifiable
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -143,13 +168,20 @@ public final class SafeTensorsFile implements AutoCloseable {
      * Loads one tensor into a new ND4J array (F16 and BF16 become FLOAT).
      *
      * @throws SafeTensorsFormatException if there is no tensor of that name
+     * @param name a tensor name
+     * @return a new array holding the tensor
      */
     public INDArray load(String name) throws IOException {
         TensorInfo t = info(name);
         return TensorDecoder.decode(channel, dataStart + t.dataBegin(), t, file.toString());
     }
 
-    /** Loads every tensor, in file order. */
+    /**
+     * Loads every tensor, in file order.
+     *
+     * @return the tensors by name
+     * @throws IOException if the file cannot be read
+     */
     public Map<String, INDArray> loadAll() throws IOException {
         Map<String, INDArray> all = new LinkedHashMap<>();
         for (String name : tensors.keySet()) {

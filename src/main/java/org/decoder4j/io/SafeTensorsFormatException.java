@@ -19,12 +19,21 @@ public final class SafeTensorsFormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a message that says what is wrong and where. */
+    /**
+     * Creates the exception with a message that says what is wrong and where.
+     *
+     * @param message what is wrong and where
+     */
     public SafeTensorsFormatException(String message) {
         super(message);
     }
 
-    /** Creates the exception with a message and the parse error that caused it. */
+    /**
+     * Creates the exception with a message and the parse error that caused it.
+     *
+     * @param message what is wrong and where
+     * @param cause the parse error
+     */
     public SafeTensorsFormatException(String message, Throwable cause) {
         super(message, cause);
     }

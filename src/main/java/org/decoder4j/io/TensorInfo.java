@@ -22,19 +22,36 @@ import java.util.Objects;
  */
 public record TensorInfo(String name, SafeTensorsDtype dtype, long[] shape, long dataBegin, long dataEnd) {
 
+    /**
+     * Checks that name and dtype are there and keeps a copy of the shape.
+     *
+     * @param name tensor name
+     * @param dtype element type in the file
+     * @param shape dimensions; empty for a scalar
+     * @param dataBegin first byte, relative to the data region
+     * @param dataEnd one past the last byte, relative to the data region
+     */
     public TensorInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(dtype, "dtype");
         shape = shape.clone();
     }
 
-    /** A copy of the dimensions. */
+    /**
+     * A copy of the dimensions.
+     *
+     * @return the shape, copied
+     */
     @Override
     public long[] shape() {
         return shape.clone();
     }
 
-    /** Number of elements: the product of the shape (1 for a scalar). */
+    /**
+     * Number of elements: the product of the shape (1 for a scalar).
+     *
+     * @return the element count
+     */
     public long elementCount() {
         long n = 1;
         for (long d : shape) {
@@ -43,7 +60,11 @@ public record TensorInfo(String name, SafeTensorsDtype dtype, long[] shape, long
         return n;
     }
 
-    /** Number of bytes the tensor occupies in the file. */
+    /**
+     * Number of bytes the tensor occupies in the file.
+     *
+     * @return {@code dataEnd - dataBegin}
+     */
     public long byteLength() {
         return dataEnd - dataBegin;
     }

@@ -29,6 +29,8 @@ public final class Utf8Lines {
     /**
      * @throws IOException naming the file if it is a directory or cannot be read, and the line and
      *                     byte offset of the first byte that is not UTF-8
+     * @param file a UTF-8 text file
+     * @return its lines, without line terminators
      */
     public static List<String> read(Path file) throws IOException {
         if (Files.isDirectory(file)) {

@@ -21,7 +21,13 @@ public final class Loss {
     private Loss() {
     }
 
-    /** Mean next-token cross-entropy; targets equal to {@link #IGNORE_INDEX} are skipped. */
+    /**
+     * Mean next-token cross-entropy; targets equal to {@link #IGNORE_INDEX} are skipped.
+     *
+     * @param logits {@code [..., V]} scores (e.g. {@code [B, T, V]})
+     * @param targets class ids with as many elements as logits has rows (e.g. {@code [B, T]})
+     * @return the mean loss, a scalar with a backward pass
+     */
     public static Tensor crossEntropy(Tensor logits, INDArray targets) {
         return crossEntropy(logits, targets, IGNORE_INDEX);
     }
@@ -31,6 +37,8 @@ public final class Loss {
      *
      * @param logits  {@code [..., V]} scores (e.g. {@code [B, T, V]})
      * @param targets class ids with as many elements as logits has rows (e.g. {@code [B, T]})
+     * @param ignoreIndex targets equal to it are not scored
+     * @return the mean loss over the scored positions, a scalar with a backward pass
      */
     public static Tensor crossEntropy(Tensor logits, INDArray targets, long ignoreIndex) {
         long[] s = logits.shape();

@@ -17,16 +17,31 @@ public enum Activation {
         this.configName = configName;
     }
 
-    /** The {@code activation_function} value in config.json. */
+    /**
+     * The {@code activation_function} value in config.json.
+     *
+     * @return the config name
+     */
     public String configName() {
         return configName;
     }
 
+    /**
+     * Applies the activation element-wise, with its backward pass.
+     *
+     * @param x any shape
+     * @return a tensor of the same shape
+     */
     public Tensor apply(Tensor x) {
         return this == GELU_TANH ? GeluOp.tanh(x) : GeluOp.exact(x);
     }
 
-    /** Parses an {@code activation_function} value; unknown names fail with the list of known ones. */
+    /**
+     * Parses an {@code activation_function} value; unknown names fail with the list of known ones.
+     *
+     * @param name a config.json {@code activation_function} value
+     * @return the activation
+     */
     public static Activation fromConfigName(String name) {
         switch (name) {
             case "gelu_new":

@@ -27,6 +27,13 @@ public final class CausalSelfAttention extends Module {
     private final Random random;
     private final int heads;
 
+    /**
+     * An attention layer with freshly initialised weights.
+     *
+     * @param config the model's shape
+     * @param init the weight initializer
+     * @param random the model's dropout generator
+     */
     public CausalSelfAttention(GPTConfig config, Initializer init, Random random) {
         long c = config.embeddingSize();
         this.heads = config.heads();
@@ -39,7 +46,12 @@ public final class CausalSelfAttention extends Module {
         this.random = random;
     }
 
-    /** x {@code [B, T, C]} to {@code [B, T, C]}. */
+    /**
+     * x {@code [B, T, C]} to {@code [B, T, C]}.
+     *
+     * @param x hidden states
+     * @return the attention block's output
+     */
     public Tensor forward(Tensor x) {
         long[] s = x.shape();
         long b = s[0];
@@ -80,18 +92,38 @@ public final class CausalSelfAttention extends Module {
         return x.reshape(b, t, heads, d).permute(0, 2, 1, 3);                   // (B, T, C) -> (B, H, T, D)
     }
 
+    /**
+     * The query projection, C to C.
+     *
+     * @return the layer
+     */
     public Linear query() {
         return query;
     }
 
+    /**
+     * The key projection, C to C.
+     *
+     * @return the layer
+     */
     public Linear key() {
         return key;
     }
 
+    /**
+     * The value projection, C to C.
+     *
+     * @return the layer
+     */
     public Linear value() {
         return value;
     }
 
+    /**
+     * The output projection, C to C.
+     *
+     * @return the layer
+     */
     public Linear proj() {
         return proj;
     }

@@ -20,6 +20,13 @@ public final class DecoderBlock extends Module {
     private final LayerNorm ln2;
     private final FeedForward mlp;
 
+    /**
+     * A block with freshly initialised weights.
+     *
+     * @param config the model's shape
+     * @param init the weight initializer
+     * @param random the model's dropout generator
+     */
     public DecoderBlock(GPTConfig config, Initializer init, Random random) {
         long c = config.embeddingSize();
         this.ln1 = registerModule("ln_1", new LayerNorm(c, config.layerNormEpsilon(), init));
@@ -28,6 +35,12 @@ public final class DecoderBlock extends Module {
         this.mlp = registerModule("mlp", new FeedForward(config, init, random));
     }
 
+    /**
+     * {@code x + attn(ln_1(x))}, then {@code + mlp(ln_2(·))}.
+     *
+     * @param x hidden states {@code [B, T, C]}
+     * @return hidden states {@code [B, T, C]}
+     */
     public Tensor forward(Tensor x) {
         x = x.add(attn.forward(ln1.forward(x)));                               // (B, T, C)
         return x.add(mlp.forward(ln2.forward(x)));                              // (B, T, C)

@@ -16,16 +16,32 @@ public final class Embedding extends Module {
 
     private final Tensor weight;
 
+    /**
+     * A table of {@code count} rows of {@code dim} weights drawn from Normal(0, 0.02²).
+     *
+     * @param count the number of rows (ids)
+     * @param dim the row length
+     * @param init the weight initializer
+     */
     public Embedding(long count, long dim, Initializer init) {
         this.weight = registerParameter("weight", init.normal(0.02, count, dim));
     }
 
-    /** ids of any shape S (integer type) to {@code [S..., dim]}. */
+    /**
+     * ids of any shape S (integer type) to {@code [S..., dim]}.
+     *
+     * @param ids token or position ids, of an integer type
+     * @return the looked-up rows
+     */
     public Tensor forward(INDArray ids) {
         return EmbeddingOp.apply(weight, ids);
     }
 
-    /** The table {@code [count, dim]}. */
+    /**
+     * The table {@code [count, dim]}.
+     *
+     * @return the weight parameter
+     */
     public Tensor weight() {
         return weight;
     }

@@ -18,6 +18,13 @@ public final class FeedForward extends Module {
     private final Activation activation;
     private final Dropout dropout;
 
+    /**
+     * A feed-forward layer with freshly initialised weights.
+     *
+     * @param config the model's shape
+     * @param init the weight initializer
+     * @param random the model's dropout generator
+     */
     public FeedForward(GPTConfig config, Initializer init, Random random) {
         long c = config.embeddingSize();
         this.fc = registerModule("fc", new Linear(c, 4 * c, init, 0.02));
@@ -26,15 +33,31 @@ public final class FeedForward extends Module {
         this.dropout = registerModule("dropout", new Dropout(config.dropout(), random));
     }
 
+    /**
+     * {@code dropout(proj(act(fc(x))))}.
+     *
+     * @param x hidden states {@code [B, T, C]}
+     * @return hidden states {@code [B, T, C]}
+     */
     public Tensor forward(Tensor x) {
         Tensor h = activation.apply(fc.forward(x));                             // (B, T, 4C)
         return dropout.forward(proj.forward(h));                                // (B, T, C)
     }
 
+    /**
+     * The expanding layer, C to 4C.
+     *
+     * @return the layer
+     */
     public Linear fc() {
         return fc;
     }
 
+    /**
+     * The projection back, 4C to C.
+     *
+     * @return the layer
+     */
     public Linear proj() {
         return proj;
     }

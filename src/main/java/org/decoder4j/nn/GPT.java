@@ -51,7 +51,13 @@ public final class GPT extends Module {
     private final Random dropoutRandom;
     private final ParameterBuffer parameterBuffer;
 
-    /** Builds a freshly initialised model; {@code seed} fixes the weights and the dropout masks. */
+    /**
+     * Builds a freshly initialised model; {@code seed} fixes the weights and the dropout masks.
+     *
+     * @param config the model's shape
+     * @param seed seed of the weights and of the dropout masks
+     * @param dataType FLOAT for training, DOUBLE for numerical checks
+     */
     public GPT(GPTConfig config, long seed, DataType dataType) {
         this(config, seed, dataType, new Initializer(seed, dataType));
     }
@@ -93,6 +99,11 @@ public final class GPT extends Module {
         }
     }
 
+    /**
+     * A builder whose settings default to the Shakespeare character recipe's; the vocabulary size must be given.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -107,7 +118,12 @@ public final class GPT extends Module {
         return head(hidden(ids));
     }
 
-    /** The language-model head: logits {@code [B, T, V]} from hidden states {@code [B, T, C]}. */
+    /**
+     * The language-model head: logits {@code [B, T, V]} from hidden states {@code [B, T, C]}.
+     *
+     * @param hidden the final layer norm's output {@code [B, T, C]}
+     * @return logits {@code [B, T, V]}
+     */
     public Tensor head(Tensor hidden) {
         long b = hidden.shape()[0];
         long t = hidden.shape()[1];
@@ -259,12 +275,23 @@ public final class GPT extends Module {
         return POSITIONS.computeIfAbsent(t, n -> MemoryScope.persistent(() -> Nd4j.arange(0, n).castTo(DataType.INT64)));
     }
 
-    /** Writes this model as a Hugging Face GPT-2 directory (config.json, model.safetensors). */
+    /**
+     * Writes this model as a Hugging Face GPT-2 directory (config.json, model.safetensors).
+     *
+     * @param dir the model directory, created if missing
+     * @throws java.io.IOException if a file cannot be written
+     */
     public void save(java.nio.file.Path dir) throws java.io.IOException {
         HuggingFaceGpt2.save(this, dir);
     }
 
-    /** Loads a Hugging Face GPT-2 directory (float32). */
+    /**
+     * Loads a Hugging Face GPT-2 directory (float32).
+     *
+     * @param dir a model directory
+     * @return the model
+     * @throws java.io.IOException if a file is missing or malformed
+     */
     public static GPT load(java.nio.file.Path dir) throws java.io.IOException {
         return HuggingFaceGpt2.load(dir);
     }
@@ -273,6 +300,8 @@ public final class GPT extends Module {
      * Restarts the generator of the dropout masks from {@code seed}. A trainer that reseeds it
      * from the step number each step makes the masks of step k independent of what ran before,
      * so a run resumed from a checkpoint draws the same masks as an uninterrupted one.
+     *
+     * @param seed the new seed
      */
     public void reseedDropout(long seed) {
         dropoutRandom.setSeed(seed);
@@ -282,6 +311,9 @@ public final class GPT extends Module {
      * Model FLOPs of one training token (forward and backward) at context {@code t}, as nanoGPT
      * estimates them: {@code 6·N + 12·L·C·T}, with N the parameters that take part in matrix
      * products (all but the position embedding) and the second term the attention products.
+     *
+     * @param t the context length
+     * @return FLOPs per token
      */
     public double trainingFlopsPerToken(int t) {
         long n = parameterCount() - wpe.weight().value().length();
@@ -296,35 +328,67 @@ public final class GPT extends Module {
      * float[] weights = model.parameterBuffer().values().toFloatVector();
      * replica.parameterBuffer().values().assign(Nd4j.createFromArray(weights));
      * }</pre>
+     *
+     * @return the parameter buffer
      */
     public ParameterBuffer parameterBuffer() {
         return parameterBuffer;
     }
 
+    /**
+     * The model's shape.
+     *
+     * @return the configuration
+     */
     public GPTConfig config() {
         return config;
     }
 
+    /**
+     * The type of the weights.
+     *
+     * @return FLOAT or DOUBLE
+     */
     public DataType dataType() {
         return dataType;
     }
 
-    /** The token embedding, also the output head's weight. */
+    /**
+     * The token embedding, also the output head's weight.
+     *
+     * @return the token embedding
+     */
     public Embedding tokenEmbedding() {
         return wte;
     }
 
+    /**
+     * The position embedding.
+     *
+     * @return the position embedding
+     */
     public Embedding positionEmbedding() {
         return wpe;
     }
 
+    /**
+     * The decoder blocks, first to last.
+     *
+     * @return the blocks, unmodifiable
+     */
     public List<DecoderBlock> blocks() {
         return blocks;
     }
 
-    /** Fluent construction of a {@link GPT}; defaults are the Shakespeare character recipe's. */
+    /**
+     * Fluent construction of a {@link GPT}. The vocabulary size is required (it depends on the
+     * tokenizer); every other setting defaults to the Shakespeare character recipe's: context 64,
+     * 4 layers, 4 heads, 128 channels, no dropout, seed 1337, float32.
+     */
     public static final class Builder {
-        private int vocabSize = 65;
+        private int vocabSize;
+        /** False until {@link #vocabSize(int)} is called: there is no sensible default. */
+        private boolean vocabSizeSet;
         private int contextLength = 64;
         private int layers = 4;
         private int heads = 4;
@@ -338,65 +402,141 @@ public final class GPT extends Module {
         private Builder() {
         }
 
+        /**
+         * The number of token ids; required.
+         *
+         * @param v the tokenizer's vocabulary size (or more, padded)
+         * @return this builder
+         */
         public Builder vocabSize(int v) {
             this.vocabSize = v;
+            this.vocabSizeSet = true;
             return this;
         }
 
+        /**
+         * The context length T, GPT-2's {@code n_positions} (default 64).
+         *
+         * @param t the longest sequence the model reads
+         * @return this builder
+         */
         public Builder contextLength(int t) {
             this.contextLength = t;
             return this;
         }
 
+        /**
+         * The number of decoder blocks (default 4).
+         *
+         * @param n {@code >= 1}
+         * @return this builder
+         */
         public Builder layers(int n) {
             this.layers = n;
             return this;
         }
 
+        /**
+         * The attention heads per block (default 4).
+         *
+         * @param n a divisor of the channels
+         * @return this builder
+         */
         public Builder heads(int n) {
             this.heads = n;
             return this;
         }
 
+        /**
+         * The channels C (default 128).
+         *
+         * @param c a multiple of the number of heads
+         * @return this builder
+         */
         public Builder embeddingSize(int c) {
             this.embeddingSize = c;
             return this;
         }
 
+        /**
+         * The dropout probability (default 0).
+         *
+         * @param p in [0, 1)
+         * @return this builder
+         */
         public Builder dropout(double p) {
             this.dropout = p;
             return this;
         }
 
+        /**
+         * The epsilon of every layer norm (default 1e-5, GPT-2's).
+         *
+         * @param eps {@code > 0}
+         * @return this builder
+         */
         public Builder layerNormEpsilon(double eps) {
             this.layerNormEpsilon = eps;
             return this;
         }
 
+        /**
+         * The feed-forward activation (default GPT-2's tanh GELU).
+         *
+         * @param a the activation
+         * @return this builder
+         */
         public Builder activation(Activation a) {
             this.activation = a;
             return this;
         }
 
+        /**
+         * The seed of the initial weights and the dropout masks (default 1337).
+         *
+         * @param s the seed
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** FLOAT (default) for training; DOUBLE for numerical checks. */
+        /**
+         * FLOAT (default) for training; DOUBLE for numerical checks.
+         *
+         * @param type FLOAT or DOUBLE
+         * @return this builder
+         */
         public Builder dataType(DataType type) {
             this.dataType = type;
             return this;
         }
 
-        /** Takes every shape field from a config. */
+        /**
+         * Takes every shape field from a config.
+         *
+         * @param c the configuration to copy
+         * @return this builder
+         */
         public Builder config(GPTConfig c) {
             return vocabSize(c.vocabSize()).contextLength(c.contextLength()).layers(c.layers()).heads(c.heads())
                     .embeddingSize(c.embeddingSize()).dropout(c.dropout()).layerNormEpsilon(c.layerNormEpsilon())
                     .activation(c.activation());
         }
 
+        /**
+         * The model, with freshly initialised weights.
+         *
+         * @return a new model
+         * @throws IllegalStateException if {@link #vocabSize(int)} was not called
+         * @throws IllegalArgumentException if a setting is out of range
+         */
         public GPT build() {
+            if (!vocabSizeSet) {
+                throw new IllegalStateException("the vocabulary size is not set: call vocabSize(n) with the "
+                        + "tokenizer's size, e.g. GPT.builder().vocabSize(tokenizer.vocabSize())");
+            }
             GPTConfig config = new GPTConfig(vocabSize, contextLength, layers, heads, embeddingSize, dropout,
                     layerNormEpsilon, activation);
             return new GPT(config, seed, dataType);

@@ -10,7 +10,10 @@ import java.io.Serializable;
  * }</pre>
  *
  * <p>Serializable, so that a shape can travel to other processes (the workers of data-parallel
- * training build their model replicas from it).
+ * training build their model replicas from it). It is left out of the serialized-form page: its
+ * serial form is the record's components.
+ *
+ * @serial exclude
  *
  * @param vocabSize        number of token ids
  * @param contextLength    maximum sequence length (GPT-2's {@code n_positions})
@@ -24,6 +27,19 @@ import java.io.Serializable;
 public record GPTConfig(int vocabSize, int contextLength, int layers, int heads, int embeddingSize,
                         double dropout, double layerNormEpsilon, Activation activation) implements Serializable {
 
+    /**
+     * Checks the shape.
+     *
+     * @param vocabSize        number of token ids
+     * @param contextLength    maximum sequence length (GPT-2's {@code n_positions})
+     * @param layers           number of decoder blocks
+     * @param heads            attention heads per block; must divide {@code embeddingSize}
+     * @param embeddingSize    channels C
+     * @param dropout          dropout on embeddings, attention weights and residual branches
+     * @param layerNormEpsilon ε of every layer norm
+     * @param activation       the feed-forward activation
+     * @throws IllegalArgumentException naming the first setting out of range
+     */
     public GPTConfig {
         positive("vocabSize", vocabSize);
         positive("contextLength", contextLength);
@@ -50,17 +66,30 @@ public record GPTConfig(int vocabSize, int contextLength, int layers, int heads,
         }
     }
 
-    /** Channels per head. */
+    /**
+     * Channels per head.
+     *
+     * @return C / heads
+     */
     public int headSize() {
         return embeddingSize / heads;
     }
 
-    /** GPT-2's scaled init for projections that write into the residual stream: 0.02/√(2·layers). */
+    /**
+     * GPT-2's scaled init for projections that write into the residual stream: 0.02/√(2·layers).
+     *
+     * @return the standard deviation
+     */
     public double residualProjectionStd() {
         return 0.02 / Math.sqrt(2.0 * layers);
     }
 
-    /** A copy with another dropout probability (for fine-tuning a loaded model). */
+    /**
+     * A copy with another dropout probability (for fine-tuning a loaded model).
+     *
+     * @param p the dropout probability, in [0, 1)
+     * @return the new configuration
+     */
     public GPTConfig withDropout(double p) {
         return new GPTConfig(vocabSize, contextLength, layers, heads, embeddingSize, p, layerNormEpsilon, activation);
     }

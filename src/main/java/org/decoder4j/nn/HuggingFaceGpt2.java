@@ -39,8 +39,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class HuggingFaceGpt2 {
 
-    /** File names inside a model directory. */
+    /** The config file inside a model directory. */
     public static final String CONFIG_FILE = "config.json";
+    /** The weights file inside a model directory. */
     public static final String WEIGHTS_FILE = "model.safetensors";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +51,13 @@ public final class HuggingFaceGpt2 {
 
     // ------------------------------------------------------------------ directory
 
-    /** Writes {@code config.json} and {@code model.safetensors} (float32) into {@code dir}, each atomically. */
+    /**
+     * Writes {@code config.json} and {@code model.safetensors} (float32) into {@code dir}, each atomically.
+     *
+     * @param model the model to save
+     * @param dir the model directory, created if missing
+     * @throws IOException if a file cannot be written
+     */
     public static void save(GPT model, Path dir) throws IOException {
         Files.createDirectories(dir);
         Map<String, INDArray> tensors = new LinkedHashMap<>();
@@ -61,12 +68,25 @@ public final class HuggingFaceGpt2 {
         AtomicWrite.write(dir.resolve(CONFIG_FILE), json);
     }
 
-    /** Loads a model directory as float32. */
+    /**
+     * Loads a model directory as float32.
+     *
+     * @param dir a model directory
+     * @return the model
+     * @throws IOException if a file is missing or malformed
+     */
     public static GPT load(Path dir) throws IOException {
         return load(dir, DataType.FLOAT);
     }
 
-    /** Loads a model directory; weights are converted to {@code dataType}. */
+    /**
+     * Loads a model directory; weights are converted to {@code dataType}.
+     *
+     * @param dir a model directory
+     * @param dataType FLOAT or DOUBLE
+     * @return the model
+     * @throws IOException if a file is missing or malformed
+     */
     public static GPT load(Path dir, DataType dataType) throws IOException {
         GPTConfig config = readConfig(dir.resolve(CONFIG_FILE));
         Path weights = dir.resolve(WEIGHTS_FILE);
@@ -90,6 +110,8 @@ public final class HuggingFaceGpt2 {
      *
      * @throws IOException naming both files and the first difference
      * @throws IllegalArgumentException if the model cannot fit in memory, naming the key and the estimate
+     * @param dir a model directory
+     * @param config the config read from it
      */
     public static void checkWeights(Path dir, GPTConfig config) throws IOException {
         try (SafeTensorsFile file = SafeTensors.open(dir.resolve(WEIGHTS_FILE))) {
@@ -100,7 +122,12 @@ public final class HuggingFaceGpt2 {
 
     // ------------------------------------------------------------------ config.json
 
-    /** The Hugging Face GPT-2 {@code config.json} of a configuration. */
+    /**
+     * The Hugging Face GPT-2 {@code config.json} of a configuration.
+     *
+     * @param c the configuration
+     * @return the JSON object
+     */
     public static ObjectNode configJson(GPTConfig c) {
         ObjectNode node = JSON.createObjectNode();
         node.put("model_type", "gpt2");
@@ -125,6 +152,10 @@ public final class HuggingFaceGpt2 {
     /**
      * Reads a GPT-2 {@code config.json}; a key the library cannot honour, or one whose value has
      * the wrong JSON type, fails with its name and value.
+     *
+     * @param file a config.json file
+     * @return the configuration
+     * @throws IOException if the file cannot be read or names a setting the library cannot honour
      */
     public static GPTConfig readConfig(Path file) throws IOException {
         return Gpt2ConfigFile.read(file);
@@ -132,7 +163,12 @@ public final class HuggingFaceGpt2 {
 
     // ------------------------------------------------------------------ weights
 
-    /** The model's weights under GPT-2's names and layouts (Conv1D weights as [in, out]), as copies. */
+    /**
+     * The model's weights under GPT-2's names and layouts (Conv1D weights as [in, out]), as copies.
+     *
+     * @param model the model
+     * @return the weights by GPT-2 name
+     */
     public static Map<String, INDArray> stateDict(GPT model) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         out.put("wte.weight", copy(model.tokenEmbedding().weight().value()));
@@ -173,6 +209,8 @@ public final class HuggingFaceGpt2 {
      *
      * @param source names the origin in error messages (a file path)
      * @throws IOException naming the tensor that is missing, unexpected or of the wrong shape
+     * @param model the model to fill
+     * @param tensors the weights by GPT-2 name
      */
     public static void loadStateDict(GPT model, Map<String, INDArray> tensors, String source) throws IOException {
         load(model, tensors.keySet(), tensors::get, source);

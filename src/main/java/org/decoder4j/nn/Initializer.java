@@ -20,6 +20,12 @@ public final class Initializer {
     private final Random random;
     private final DataType dataType;
 
+    /**
+     * An initializer drawing from ND4J's generator seeded with {@code seed}.
+     *
+     * @param seed the seed
+     * @param dataType the type of the arrays made
+     */
     public Initializer(long seed, DataType dataType) {
         this(Nd4j.getRandomFactory().getNewRandomInstance(seed), dataType);
     }
@@ -29,12 +35,23 @@ public final class Initializer {
         this.dataType = dataType;
     }
 
-    /** An initializer whose "random" values are all zero: for models whose weights are loaded next. */
+    /**
+     * An initializer whose "random" values are all zero: for models whose weights are loaded next.
+     *
+     * @param dataType the type of the arrays made
+     * @return the initializer
+     */
     public static Initializer forLoading(DataType dataType) {
         return new Initializer((Random) null, dataType);
     }
 
-    /** Normal(0, std²) values (zeros for {@link #forLoading}). */
+    /**
+     * Normal(0, std²) values (zeros for {@link #forLoading}).
+     *
+     * @param std the standard deviation
+     * @param shape the array's shape
+     * @return a new array
+     */
     public INDArray normal(double std, long... shape) {
         if (random == null) {
             return Nd4j.zeros(dataType, shape);
@@ -44,14 +61,31 @@ public final class Initializer {
         return a;
     }
 
+    /**
+     * Zeros of the initializer's type.
+     *
+     * @param shape the array's shape
+     * @return a new array
+     */
     public INDArray zeros(long... shape) {
         return Nd4j.zeros(dataType, shape);
     }
 
+    /**
+     * Ones of the initializer's type.
+     *
+     * @param shape the array's shape
+     * @return a new array
+     */
     public INDArray ones(long... shape) {
         return Nd4j.ones(dataType, shape);
     }
 
+    /**
+     * The type of the arrays made.
+     *
+     * @return the type
+     */
     public DataType dataType() {
         return dataType;
     }

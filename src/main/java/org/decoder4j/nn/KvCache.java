@@ -50,7 +50,13 @@ public final class KvCache implements AutoCloseable {
         });
     }
 
-    /** An empty cache for {@code batchSize} sequences of {@code model}, as long as its context. */
+    /**
+     * An empty cache for {@code batchSize} sequences of {@code model}, as long as its context.
+     *
+     * @param model the model whose keys and values are cached
+     * @param batchSize the number of sequences
+     * @return the empty cache
+     */
     public static KvCache forModel(GPT model, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("a cache needs a batch size >= 1, got " + batchSize);
@@ -58,16 +64,29 @@ public final class KvCache implements AutoCloseable {
         return new KvCache(model.config(), batchSize, model.dataType());
     }
 
-    /** Positions filled so far: the position the next token will take. */
+    /**
+     * Positions filled so far: the position the next token will take.
+     *
+     * @return the filled length
+     */
     public int length() {
         return length;
     }
 
-    /** The most positions the cache holds: the model's context length. */
+    /**
+     * The most positions the cache holds: the model's context length.
+     *
+     * @return the capacity
+     */
     public int capacity() {
         return capacity;
     }
 
+    /**
+     * The number of sequences cached.
+     *
+     * @return the batch size
+     */
     public int batchSize() {
         return batchSize;
     }

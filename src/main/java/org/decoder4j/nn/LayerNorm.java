@@ -17,12 +17,25 @@ public final class LayerNorm extends Module {
     private final Tensor bias;
     private final double epsilon;
 
+    /**
+     * A layer norm with gain 1 and bias 0.
+     *
+     * @param dim the normalised dimension's size C
+     * @param epsilon added to the variance
+     * @param init the weight initializer
+     */
     public LayerNorm(long dim, double epsilon, Initializer init) {
         this.weight = registerParameter("weight", init.ones(dim));
         this.bias = registerParameter("bias", init.zeros(dim));
         this.epsilon = epsilon;
     }
 
+    /**
+     * Normalises over the last dimension, then scales and shifts.
+     *
+     * @param x {@code [..., C]}
+     * @return a tensor of the same shape
+     */
     public Tensor forward(Tensor x) {
         return LayerNormOp.apply(x, weight, bias, epsilon);
     }

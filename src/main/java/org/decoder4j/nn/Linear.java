@@ -16,21 +16,43 @@ public final class Linear extends Module {
     private final Tensor weight;
     private final Tensor bias;
 
-    /** A layer with weights drawn from Normal(0, std²) and a zero bias. */
+    /**
+     * A layer with weights drawn from Normal(0, std²) and a zero bias.
+     *
+     * @param in input features
+     * @param out output features
+     * @param init the weight initializer
+     * @param std standard deviation of the weights
+     */
     public Linear(long in, long out, Initializer init, double std) {
         this.weight = registerParameter("weight", init.normal(std, out, in));
         this.bias = registerParameter("bias", init.zeros(out));
     }
 
-    /** x {@code [..., in]} to {@code [..., out]}. */
+    /**
+     * x {@code [..., in]} to {@code [..., out]}.
+     *
+     * @param x {@code [..., in]}
+     * @return {@code [..., out]}
+     */
     public Tensor forward(Tensor x) {
         return LinearOp.apply(x, weight, bias);
     }
 
+    /**
+     * The weight {@code [in, out]}.
+     *
+     * @return the weight parameter
+     */
     public Tensor weight() {
         return weight;
     }
 
+    /**
+     * The bias {@code [out]}.
+     *
+     * @return the bias parameter
+     */
     public Tensor bias() {
         return bias;
     }

@@ -25,7 +25,12 @@ public final class ModelMemory {
     private ModelMemory() {
     }
 
-    /** Weights of a GPT of this shape: embeddings, blocks (12C² + 13C each) and the final norm. */
+    /**
+     * Weights of a GPT of this shape: embeddings, blocks (12C² + 13C each) and the final norm.
+     *
+     * @param c the shape
+     * @return the parameter count
+     */
     public static long parameterCount(GPTConfig c) {
         double n = exactCount(c);
         return n >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) n;
@@ -36,7 +41,11 @@ public final class ModelMemory {
         return (double) c.vocabSize() * e + (double) c.contextLength() * e + c.layers() * (12 * e * e + 13 * e) + 2 * e;
     }
 
-    /** Physical memory of this machine in bytes (the JVM's maximum heap when it cannot be read). */
+    /**
+     * Physical memory of this machine in bytes (the JVM's maximum heap when it cannot be read).
+     *
+     * @return the physical memory in bytes
+     */
     public static long machineBytes() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
@@ -51,6 +60,10 @@ public final class ModelMemory {
      * @param origin where the shape comes from, for the message (a file, a flag set)
      * @throws IllegalArgumentException naming the sizes, the estimate, the limit and the key that
      *                                  is furthest beyond GPT-2 XL's
+     * @param c the shape
+     * @param bytesPerValue bytes per weight
+     * @param copies copies of the weights held at once (weights, gradients, optimizer state)
+     * @param extraBytes further bytes needed, such as activations
      */
     public static void check(GPTConfig c, int bytesPerValue, int copies, double extraBytes, String origin) {
         double weights = exactCount(c) * bytesPerValue;
@@ -67,7 +80,14 @@ public final class ModelMemory {
                 bytes(limit), KEYS[culprit(c)], value(c, culprit(c))));
     }
 
-    /** {@link #check(GPTConfig, int, int, double, String)} with no extra bytes. */
+    /**
+     * {@link #check(GPTConfig, int, int, double, String)} with no extra bytes.
+     *
+     * @param c the shape
+     * @param bytesPerValue bytes per weight
+     * @param copies copies of the weights held at once
+     * @param origin where the shape comes from, for the message
+     */
     public static void check(GPTConfig c, int bytesPerValue, int copies, String origin) {
         check(c, bytesPerValue, copies, 0, origin);
     }
@@ -97,7 +117,12 @@ public final class ModelMemory {
         };
     }
 
-    /** 1.5 GB, 340 MB, ... */
+    /**
+     * 1.5 GB, 340 MB, ...
+     *
+     * @param b a number of bytes
+     * @return the size, in the largest unit that keeps it at or above 1
+     */
     public static String bytes(double b) {
         String[] units = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
         int u = 0;

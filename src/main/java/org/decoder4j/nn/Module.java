@@ -27,7 +27,13 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
-    /** Registers a trainable parameter initialised to {@code value}; returns it. */
+    /**
+     * Registers a trainable parameter initialised to {@code value}; returns it.
+     *
+     * @param name the parameter's name within this module, without dots
+     * @param value its initial value
+     * @return the parameter
+     */
     protected final Tensor registerParameter(String name, INDArray value) {
         checkName(name);
         Tensor parameter = Tensor.parameter(value);
@@ -35,7 +41,14 @@ public abstract class Module {
         return parameter;
     }
 
-    /** Registers a child module; returns it. */
+    /**
+     * Registers a child module; returns it.
+     *
+     * @param <M> the child's type
+     * @param name the child's name within this module, without dots
+     * @param child the child module
+     * @return the child
+     */
     protected final <M extends Module> M registerModule(String name, M child) {
         checkName(name);
         children.put(name, child);
@@ -48,7 +61,11 @@ public abstract class Module {
         }
     }
 
-    /** All parameters of this module and its descendants, by dotted name, in registration order. */
+    /**
+     * All parameters of this module and its descendants, by dotted name, in registration order.
+     *
+     * @return the parameters by dotted name
+     */
     public final Map<String, Tensor> namedParameters() {
         Map<String, Tensor> all = new LinkedHashMap<>();
         collect("", all);
@@ -60,17 +77,29 @@ public abstract class Module {
         children.forEach((name, child) -> child.collect(prefix + name + ".", into));
     }
 
-    /** All parameters, in the order of {@link #namedParameters()}. */
+    /**
+     * All parameters, in the order of {@link #namedParameters()}.
+     *
+     * @return the parameters
+     */
     public final List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** The direct children, by name. */
+    /**
+     * The direct children, by name.
+     *
+     * @return the children by name
+     */
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
     }
 
-    /** Total number of scalar parameters. */
+    /**
+     * Total number of scalar parameters.
+     *
+     * @return the parameter count
+     */
     public final long parameterCount() {
         long n = 0;
         for (Tensor p : namedParameters().values()) {
@@ -79,18 +108,32 @@ public abstract class Module {
         return n;
     }
 
-    /** Sets training mode (dropout active) on this module and all descendants; returns this. */
+    /**
+     * Sets training mode (dropout active) on this module and all descendants; returns this.
+     *
+     * @param on true for training, false for evaluation
+     * @return this module
+     */
     public Module train(boolean on) {
         training = on;
         children.values().forEach(c -> c.train(on));
         return this;
     }
 
-    /** Evaluation mode: same as {@code train(false)}. */
+    /**
+     * Evaluation mode: same as {@code train(false)}.
+     *
+     * @return this module
+     */
     public Module eval() {
         return train(false);
     }
 
+    /**
+     * Whether the module is in training mode.
+     *
+     * @return true in training mode (dropout active)
+     */
     public final boolean isTraining() {
         return training;
     }

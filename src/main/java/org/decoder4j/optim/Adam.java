@@ -33,7 +33,12 @@ public final class Adam extends GroupedOptimizer {
         this.settings = settings;
     }
 
-    /** Settings for Adam (L2 weight decay coupled into the gradient), starting from a learning rate. */
+    /**
+     * Settings for Adam (L2 weight decay coupled into the gradient), starting from a learning rate.
+     *
+     * @param lr the learning rate
+     * @return Adam's settings with PyTorch's defaults otherwise
+     */
     public static Settings lr(double lr) {
         return new Settings(lr, 0.9, 0.999, 1e-8, 0.0, false, false);
     }
@@ -103,22 +108,53 @@ public final class Adam extends GroupedOptimizer {
             this.decoupled = decoupled;
         }
 
+        /**
+         * The same settings with other moment decay rates (default 0.9, 0.999).
+         *
+         * @param b1 the decay rate of the first moment, in [0, 1)
+         * @param b2 the decay rate of the second moment, in [0, 1)
+         * @return the new settings
+         */
         public Settings betas(double b1, double b2) {
             return new Settings(lr, b1, b2, eps, weightDecay, amsgrad, decoupled);
         }
 
+        /**
+         * The same settings with another term added to the denominator (default 1e-8).
+         *
+         * @param e epsilon, {@code >= 0}
+         * @return the new settings
+         */
         public Settings eps(double e) {
             return new Settings(lr, beta1, beta2, e, weightDecay, amsgrad, decoupled);
         }
 
+        /**
+         * The same settings with another weight decay.
+         *
+         * @param wd the weight decay, {@code >= 0}
+         * @return the new settings
+         */
         public Settings weightDecay(double wd) {
             return new Settings(lr, beta1, beta2, eps, wd, amsgrad, decoupled);
         }
 
+        /**
+         * The same settings with or without AMSGrad (default without).
+         *
+         * @param on whether to keep the maximum of the second moments
+         * @return the new settings
+         */
         public Settings amsgrad(boolean on) {
             return new Settings(lr, beta1, beta2, eps, weightDecay, on, decoupled);
         }
 
+        /**
+         * The same settings with another learning rate.
+         *
+         * @param newLr the learning rate, {@code >= 0}
+         * @return the new settings
+         */
         public Settings lr(double newLr) {
             return new Settings(newLr, beta1, beta2, eps, weightDecay, amsgrad, decoupled);
         }
@@ -133,18 +169,38 @@ public final class Adam extends GroupedOptimizer {
             return weightDecay;
         }
 
+        /**
+         * The decay rate of the first moment.
+         *
+         * @return beta1
+         */
         public double beta1() {
             return beta1;
         }
 
+        /**
+         * The decay rate of the second moment.
+         *
+         * @return beta2
+         */
         public double beta2() {
             return beta2;
         }
 
+        /**
+         * The term added to the denominator.
+         *
+         * @return eps
+         */
         public double eps() {
             return eps;
         }
 
+        /**
+         * Whether the weight decay is decoupled from the gradient (AdamW) rather than added to it (Adam).
+         *
+         * @return true for AdamW
+         */
         public boolean isDecoupled() {
             return decoupled;
         }

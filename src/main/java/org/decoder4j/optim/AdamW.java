@@ -13,7 +13,12 @@ public final class AdamW {
     private AdamW() {
     }
 
-    /** AdamW settings with the given learning rate and PyTorch's other defaults. */
+    /**
+     * AdamW settings with the given learning rate and PyTorch's other defaults.
+     *
+     * @param lr the learning rate
+     * @return AdamW's settings
+     */
     public static Adam.Settings lr(double lr) {
         return new Adam.Settings(lr, 0.9, 0.999, 1e-8, 0.01, false, true);
     }

@@ -10,6 +10,13 @@ package org.decoder4j.optim;
  */
 public final class CosineAnnealingLR extends LrScheduler {
 
+    /**
+     * Binds the schedule to {@code optimizer}.
+     *
+     * @param optimizer the optimizer
+     * @param tMax T_max, the steps of the half cosine
+     * @param etaMin the lowest rate
+     */
     public CosineAnnealingLR(Optimizer optimizer, long tMax, double etaMin) {
         super(optimizer, LrSchedule.cosineAnnealingLR(tMax, etaMin));
     }

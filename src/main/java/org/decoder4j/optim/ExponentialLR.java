@@ -10,6 +10,12 @@ package org.decoder4j.optim;
  */
 public final class ExponentialLR extends LrScheduler {
 
+    /**
+     * Binds the schedule to {@code optimizer}.
+     *
+     * @param optimizer the optimizer
+     * @param gamma the factor per step
+     */
     public ExponentialLR(Optimizer optimizer, double gamma) {
         super(optimizer, LrSchedule.exponentialLR(gamma));
     }

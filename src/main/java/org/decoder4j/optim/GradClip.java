@@ -27,7 +27,12 @@ public final class GradClip {
     private GradClip() {
     }
 
-    /** Total L2 norm of all gradients (the norm of the per-tensor norms). */
+    /**
+     * Total L2 norm of all gradients (the norm of the per-tensor norms).
+     *
+     * @param parameters the parameters whose gradients count
+     * @return the norm
+     */
     public static double globalNorm(List<Tensor> parameters) {
         return totalNorm(parameters, 2);
     }
@@ -35,6 +40,10 @@ public final class GradClip {
     /**
      * The total norm of all gradients: for {@code normType} p, {@code (Σ‖g‖ₚᵖ)^(1/p)} over the
      * tensors; for infinity, the largest absolute element.
+     *
+     * @param parameters the parameters whose gradients count
+     * @param normType p, {@code > 0}, or infinity
+     * @return the norm
      */
     public static double totalNorm(List<Tensor> parameters, double normType) {
         if (!(normType > 0)) {
@@ -73,6 +82,10 @@ public final class GradClip {
     /**
      * Scales all gradients by {@code min(1, maxNorm / (total + 1e-6))} and returns the total L2
      * norm before clipping.
+     *
+     * @param parameters the parameters whose gradients are clipped
+     * @param maxNorm the largest total norm allowed
+     * @return the total norm before clipping
      */
     public static double byGlobalNorm(List<Tensor> parameters, double maxNorm) {
         return clipGradNorm(parameters, maxNorm, 2, false);
@@ -87,6 +100,10 @@ public final class GradClip {
      *                         left untouched); otherwise a warning is logged and, as in PyTorch,
      *                         the gradients are scaled by the resulting non-finite coefficient
      * @throws ArithmeticException if the norm is not finite and {@code errorIfNonFinite}
+     * @param parameters the parameters whose gradients are clipped
+     * @param maxNorm the largest total norm allowed
+     * @param normType p, {@code > 0}, or infinity
+     * @return the total norm before clipping
      */
     public static double clipGradNorm(List<Tensor> parameters, double maxNorm, double normType,
                                       boolean errorIfNonFinite) {
@@ -108,7 +125,12 @@ public final class GradClip {
         return total;
     }
 
-    /** PyTorch's {@code clip_grad_value_}: clamps every gradient element to {@code [−clipValue, clipValue]}. */
+    /**
+     * PyTorch's {@code clip_grad_value_}: clamps every gradient element to {@code [−clipValue, clipValue]}.
+     *
+     * @param parameters the parameters whose gradients are clipped
+     * @param clipValue the largest absolute value allowed, {@code >= 0}
+     */
     public static void clipGradValue(List<Tensor> parameters, double clipValue) {
         if (!(clipValue > 0) || Double.isInfinite(clipValue)) {
             throw new IllegalArgumentException("clip value must be positive and finite, got " + clipValue);

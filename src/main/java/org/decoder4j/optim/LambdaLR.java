@@ -10,6 +10,12 @@ package org.decoder4j.optim;
  */
 public final class LambdaLR extends LrScheduler {
 
+    /**
+     * Binds the schedule to {@code optimizer}.
+     *
+     * @param optimizer the optimizer
+     * @param factor the multiplier of the base rate at each step
+     */
     public LambdaLR(Optimizer optimizer, java.util.function.LongToDoubleFunction factor) {
         super(optimizer, LrSchedule.lambdaLR(factor));
     }

@@ -10,6 +10,14 @@ package org.decoder4j.optim;
  */
 public final class LinearLR extends LrScheduler {
 
+    /**
+     * Binds the schedule to {@code optimizer}.
+     *
+     * @param optimizer the optimizer
+     * @param startFactor the multiplier at step 0
+     * @param endFactor the multiplier from {@code totalIters} on
+     * @param totalIters the steps of the ramp
+     */
     public LinearLR(Optimizer optimizer, double startFactor, double endFactor, long totalIters) {
         super(optimizer, LrSchedule.linearLR(startFactor, endFactor, totalIters));
     }

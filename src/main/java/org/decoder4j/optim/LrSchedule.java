@@ -16,15 +16,31 @@ package org.decoder4j.optim;
 @FunctionalInterface
 public interface LrSchedule {
 
-    /** The learning rate to use at {@code step}. */
+    /**
+     * The learning rate to use at {@code step}.
+     *
+     * @param step the step (or epoch), from 0
+     * @param baseLr the group's initial rate
+     * @return the rate
+     */
     double lr(long step, double baseLr);
 
-    /** The base rate at every step. */
+    /**
+     * The base rate at every step.
+     *
+     * @return the constant schedule
+     */
     static LrSchedule constant() {
         return (step, base) -> base;
     }
 
-    /** {@code StepLR}: {@code base·γ^⌊step/stepSize⌋}. */
+    /**
+     * {@code StepLR}: {@code base·γ^⌊step/stepSize⌋}.
+     *
+     * @param stepSize steps between decays, {@code >= 1}
+     * @param gamma the decay factor
+     * @return the schedule
+     */
     static LrSchedule stepLR(long stepSize, double gamma) {
         if (stepSize < 1) {
             throw new IllegalArgumentException("StepLR step size must be >= 1, got " + stepSize);
@@ -33,7 +49,13 @@ public interface LrSchedule {
         return (step, base) -> base * Math.pow(gamma, Math.floorDiv(step, stepSize));
     }
 
-    /** {@code MultiStepLR}: {@code base·γ^(number of milestones ≤ step)}; milestones increasing. */
+    /**
+     * {@code MultiStepLR}: {@code base·γ^(number of milestones ≤ step)}; milestones increasing.
+     *
+     * @param gamma the decay factor
+     * @param milestones the steps at which the rate decays
+     * @return the schedule
+     */
     static LrSchedule multiStepLR(double gamma, long... milestones) {
         checkGamma(gamma);
         long[] sorted = milestones.clone();
@@ -46,7 +68,12 @@ public interface LrSchedule {
         return (step, base) -> base * Math.pow(gamma, passed(sorted, step));
     }
 
-    /** {@code ExponentialLR}: {@code base·γ^step}. */
+    /**
+     * {@code ExponentialLR}: {@code base·γ^step}.
+     *
+     * @param gamma the factor per step
+     * @return the schedule
+     */
     static LrSchedule exponentialLR(double gamma) {
         checkGamma(gamma);
         return (step, base) -> base * Math.pow(gamma, step);
@@ -55,6 +82,10 @@ public interface LrSchedule {
     /**
      * {@code CosineAnnealingLR}: {@code η_min + (base − η_min)·(1 + cos(π·step/T_max))/2}, which
      * (as PyTorch's) rises again after {@code T_max}.
+     *
+     * @param tMax T_max, the steps of the half cosine, {@code >= 1}
+     * @param etaMin the lowest rate
+     * @return the schedule
      */
     static LrSchedule cosineAnnealingLR(long tMax, double etaMin) {
         if (tMax < 1) {
@@ -66,6 +97,11 @@ public interface LrSchedule {
     /**
      * {@code LinearLR}: the factor goes linearly from {@code startFactor} to {@code endFactor} over
      * {@code totalIters} steps, then stays at {@code endFactor}.
+     *
+     * @param startFactor the multiplier at step 0
+     * @param endFactor the multiplier from {@code totalIters} on
+     * @param totalIters the steps of the ramp, {@code >= 0}
+     * @return the schedule
      */
     static LrSchedule linearLR(double startFactor, double endFactor, long totalIters) {
         if (!(startFactor > 0 && startFactor <= 1) || !(endFactor >= 0 && endFactor <= 1)) {
@@ -82,6 +118,9 @@ public interface LrSchedule {
     /**
      * Linear warmup as Hugging Face's {@code get_constant_schedule_with_warmup}: factor
      * {@code step/warmupSteps} below {@code warmupSteps} (so 0 at step 0), then 1.
+     *
+     * @param warmupSteps the steps of the warmup, {@code >= 0}
+     * @return the schedule
      */
     static LrSchedule linearWarmup(long warmupSteps) {
         if (warmupSteps < 0) {
@@ -90,7 +129,12 @@ public interface LrSchedule {
         return (step, base) -> step < warmupSteps ? base * step / warmupSteps : base;
     }
 
-    /** {@code LambdaLR}: {@code base·factor(step)} for a user function. */
+    /**
+     * {@code LambdaLR}: {@code base·factor(step)} for a user function.
+     *
+     * @param factor the multiplier of the base rate at each step
+     * @return the schedule
+     */
     static LrSchedule lambdaLR(java.util.function.LongToDoubleFunction factor) {
         java.util.Objects.requireNonNull(factor, "factor");
         return (step, base) -> base * factor.applyAsDouble(step);
@@ -99,6 +143,10 @@ public interface LrSchedule {
     /**
      * {@code SequentialLR}: schedule {@code i} runs from milestone {@code i−1} (its own step 0)
      * until milestone {@code i}; {@code milestones.length == schedules.size() − 1}.
+     *
+     * @param schedules the schedules, in order
+     * @param milestones the steps at which the next schedule takes over, increasing
+     * @return the schedule
      */
     static LrSchedule sequential(java.util.List<LrSchedule> schedules, long... milestones) {
         if (schedules.isEmpty() || milestones.length != schedules.size() - 1) {
@@ -120,7 +168,13 @@ public interface LrSchedule {
         };
     }
 
-    /** {@link #linearWarmup} for {@code warmupSteps}, then {@code after} starting at its step 0. */
+    /**
+     * {@link #linearWarmup} for {@code warmupSteps}, then {@code after} starting at its step 0.
+     *
+     * @param warmupSteps the steps of the warmup, {@code >= 0}
+     * @param after the schedule that follows
+     * @return the schedule
+     */
     static LrSchedule warmupThen(long warmupSteps, LrSchedule after) {
         return warmupSteps == 0 ? after : sequential(java.util.List.of(linearWarmup(warmupSteps), after), warmupSteps);
     }
@@ -128,6 +182,11 @@ public interface LrSchedule {
     /**
      * nanoGPT's schedule: linear warmup {@code base·(step+1)/(warmup+1)} for {@code step < warmup},
      * then a cosine from {@code base} down to {@code minLr} at {@code decaySteps}, then {@code minLr}.
+     *
+     * @param warmupSteps the steps of the warmup, {@code >= 0}
+     * @param decaySteps the step at which the cosine reaches {@code minLr}
+     * @param minLr the final rate
+     * @return the schedule
      */
     static LrSchedule warmupCosine(long warmupSteps, long decaySteps, double minLr) {
         if (warmupSteps < 0 || decaySteps < warmupSteps) {
@@ -147,7 +206,12 @@ public interface LrSchedule {
         };
     }
 
-    /** Sets every group's rate for {@code step} from its initial rate. */
+    /**
+     * Sets every group's rate for {@code step} from its initial rate.
+     *
+     * @param optimizer the optimizer whose groups' rates are set
+     * @param step the step (or epoch), from 0
+     */
     default void apply(Optimizer optimizer, long step) {
         for (ParameterGroup group : optimizer.groups()) {
             group.setLr(lr(step, group.initialLr()));

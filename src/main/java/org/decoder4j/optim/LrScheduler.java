@@ -26,7 +26,12 @@ public class LrScheduler {
     private final LrSchedule schedule;
     private long lastEpoch;
 
-    /** Binds {@code schedule} to {@code optimizer} and applies its epoch-0 rate to every group. */
+    /**
+     * Binds {@code schedule} to {@code optimizer} and applies its epoch-0 rate to every group.
+     *
+     * @param optimizer the optimizer whose groups' rates are set
+     * @param schedule the schedule, stepped per epoch or per step by the caller
+     */
     public LrScheduler(Optimizer optimizer, LrSchedule schedule) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.schedule = Objects.requireNonNull(schedule, "schedule");
@@ -39,19 +44,31 @@ public class LrScheduler {
         schedule.apply(optimizer, lastEpoch);
     }
 
-    /** The number of {@link #step()} calls so far (PyTorch's {@code last_epoch}). */
+    /**
+     * The number of {@link #step()} calls so far (PyTorch's {@code last_epoch}).
+     *
+     * @return the step count
+     */
     public long lastEpoch() {
         return lastEpoch;
     }
 
-    /** The rate of each group as last set (PyTorch's {@code get_last_lr()}). */
+    /**
+     * The rate of each group as last set (PyTorch's {@code get_last_lr()}).
+     *
+     * @return the rates, one per group
+     */
     public List<Double> getLastLr() {
         List<Double> lrs = new ArrayList<>();
         optimizer.groups().forEach(g -> lrs.add(g.lr()));
         return lrs;
     }
 
-    /** Continues from a saved {@link #lastEpoch()}: the rates become those of that epoch. */
+    /**
+     * Continues from a saved {@link #lastEpoch()}: the rates become those of that epoch.
+     *
+     * @param savedLastEpoch a value of {@link #lastEpoch()}
+     */
     public void loadState(long savedLastEpoch) {
         if (savedLastEpoch < 0) {
             throw new IllegalArgumentException("last epoch must be >= 0, got " + savedLastEpoch);
@@ -60,7 +77,11 @@ public class LrScheduler {
         schedule.apply(optimizer, lastEpoch);
     }
 
-    /** The schedule this scheduler follows. */
+    /**
+     * The schedule this scheduler follows.
+     *
+     * @return the schedule
+     */
     public LrSchedule schedule() {
         return schedule;
     }

@@ -10,6 +10,13 @@ package org.decoder4j.optim;
  */
 public final class MultiStepLR extends LrScheduler {
 
+    /**
+     * Binds the schedule to {@code optimizer}.
+     *
+     * @param optimizer the optimizer
+     * @param gamma the decay factor
+     * @param milestones the epochs at which the rate decays, increasing
+     */
     public MultiStepLR(Optimizer optimizer, double gamma, long... milestones) {
         super(optimizer, LrSchedule.multiStepLR(gamma, milestones));
     }

@@ -14,16 +14,34 @@ import org.decoder4j.tensor.Tensor;
  */
 public interface OptimizerSettings {
 
-    /** An optimizer over the given groups. */
+    /**
+     * An optimizer over the given groups.
+     *
+     * @param groups the parameter groups, each with its rate and weight decay
+     * @return a new optimizer
+     */
     Optimizer create(List<ParameterGroup> groups);
 
-    /** The base learning rate. */
+    /**
+     * The base learning rate.
+     *
+     * @return the learning rate
+     */
     double lr();
 
-    /** The weight decay of matrices in the default grouping. */
+    /**
+     * The weight decay of matrices in the default grouping.
+     *
+     * @return the weight decay
+     */
     double weightDecay();
 
-    /** An optimizer with nanoGPT's default grouping: decay on rank ≥ 2 parameters only. */
+    /**
+     * An optimizer with nanoGPT's default grouping: decay on rank ≥ 2 parameters only.
+     *
+     * @param parameters the parameters to optimize
+     * @return a new optimizer
+     */
     default Optimizer create(Iterable<Tensor> parameters) {
         List<Tensor> list = new java.util.ArrayList<>();
         parameters.forEach(list::add);

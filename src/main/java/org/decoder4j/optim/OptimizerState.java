@@ -22,6 +22,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record OptimizerState(long steps, List<Double> groupLrs, Map<String, INDArray> tensors) {
 
+    /**
+     * Keeps unmodifiable copies of the rates and the state map.
+     *
+     * @param steps    optimizer steps taken
+     * @param groupLrs the learning rate of each group, in order
+     * @param tensors  the per-parameter state
+     */
     public OptimizerState {
         groupLrs = List.copyOf(groupLrs);
         tensors = Map.copyOf(tensors);

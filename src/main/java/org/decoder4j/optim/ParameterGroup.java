@@ -19,6 +19,13 @@ public final class ParameterGroup {
     private final double weightDecay;
     private double lr;
 
+    /**
+     * A group of parameters sharing a learning rate and a weight decay.
+     *
+     * @param parameters the parameters, in order
+     * @param lr the initial learning rate, {@code >= 0}
+     * @param weightDecay the weight decay, {@code >= 0}
+     */
     public ParameterGroup(List<Tensor> parameters, double lr, double weightDecay) {
         if (!(lr >= 0)) {
             throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
@@ -32,24 +39,47 @@ public final class ParameterGroup {
         this.weightDecay = weightDecay;
     }
 
+    /**
+     * The group's parameters.
+     *
+     * @return the parameters, unmodifiable
+     */
     public List<Tensor> parameters() {
         return parameters;
     }
 
-    /** The learning rate the next step uses. */
+    /**
+     * The learning rate the next step uses.
+     *
+     * @return the current rate
+     */
     public double lr() {
         return lr;
     }
 
+    /**
+     * Sets the learning rate of the next steps (what a schedule does).
+     *
+     * @param lr the new rate
+     */
     public void setLr(double lr) {
         this.lr = lr;
     }
 
-    /** The learning rate the group was created with (PyTorch's {@code initial_lr}). */
+    /**
+     * The learning rate the group was created with (PyTorch's {@code initial_lr}).
+     *
+     * @return the initial rate
+     */
     public double initialLr() {
         return initialLr;
     }
 
+    /**
+     * The group's weight decay.
+     *
+     * @return the weight decay
+     */
     public double weightDecay() {
         return weightDecay;
     }

@@ -21,7 +21,14 @@ public final class ParameterGrouping {
     private ParameterGrouping() {
     }
 
-    /** Two groups: {@code [decayed (rank ≥ 2), not decayed (rank < 2)]}. */
+    /**
+     * Two groups: {@code [decayed (rank ≥ 2), not decayed (rank < 2)]}.
+     *
+     * @param parameters the model's parameters
+     * @param lr the learning rate of both groups
+     * @param weightDecay the weight decay of the first group
+     * @return the two groups
+     */
     public static List<ParameterGroup> decayMatricesOnly(List<Tensor> parameters, double lr, double weightDecay) {
         return decayMatricesOnly(parameters, lr, weightDecay, List.of());
     }
@@ -34,6 +41,12 @@ public final class ParameterGrouping {
      * List<ParameterGroup> groups = ParameterGrouping.decayMatricesOnly(model.parameters(), 1e-3, 0.1,
      *         List.of(model.tokenEmbedding().weight(), model.positionEmbedding().weight()));
      * }</pre>
+     *
+     * @param parameters the model's parameters
+     * @param lr the learning rate of both groups
+     * @param weightDecay the weight decay of the first group
+     * @param exempt parameters never decayed, whatever their rank
+     * @return the two groups
      */
     public static List<ParameterGroup> decayMatricesOnly(List<Tensor> parameters, double lr, double weightDecay,
                                                          Collection<Tensor> exempt) {

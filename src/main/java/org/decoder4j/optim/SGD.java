@@ -30,7 +30,12 @@ public final class SGD extends GroupedOptimizer {
         this.settings = settings;
     }
 
-    /** Plain SGD with the given learning rate (no momentum, no weight decay). */
+    /**
+     * Plain SGD with the given learning rate (no momentum, no weight decay).
+     *
+     * @param lr the learning rate
+     * @return SGD's settings
+     */
     public static Settings lr(double lr) {
         return new Settings(lr, 0, 0, 0, false);
     }
@@ -82,22 +87,52 @@ public final class SGD extends GroupedOptimizer {
             this.nesterov = nesterov;
         }
 
+        /**
+         * The same settings with momentum (default 0).
+         *
+         * @param m the momentum factor, {@code >= 0}
+         * @return the new settings
+         */
         public Settings momentum(double m) {
             return new Settings(lr, m, dampening, weightDecay, nesterov);
         }
 
+        /**
+         * The same settings with another dampening of the momentum (default 0).
+         *
+         * @param d the dampening
+         * @return the new settings
+         */
         public Settings dampening(double d) {
             return new Settings(lr, momentum, d, weightDecay, nesterov);
         }
 
+        /**
+         * The same settings with another L2 weight decay.
+         *
+         * @param wd the weight decay, {@code >= 0}
+         * @return the new settings
+         */
         public Settings weightDecay(double wd) {
             return new Settings(lr, momentum, dampening, wd, nesterov);
         }
 
+        /**
+         * The same settings with or without Nesterov momentum.
+         *
+         * @param on whether to use Nesterov momentum
+         * @return the new settings
+         */
         public Settings nesterov(boolean on) {
             return new Settings(lr, momentum, dampening, weightDecay, on);
         }
 
+        /**
+         * The same settings with another learning rate.
+         *
+         * @param newLr the learning rate, {@code >= 0}
+         * @return the new settings
+         */
         public Settings lr(double newLr) {
             return new Settings(newLr, momentum, dampening, weightDecay, nesterov);
         }
@@ -112,6 +147,11 @@ public final class SGD extends GroupedOptimizer {
             return weightDecay;
         }
 
+        /**
+         * The momentum factor.
+         *
+         * @return the momentum
+         */
         public double momentum() {
             return momentum;
         }

@@ -10,6 +10,13 @@ package org.decoder4j.optim;
  */
 public final class SequentialLR extends LrScheduler {
 
+    /**
+     * Binds the schedule to {@code optimizer}.
+     *
+     * @param optimizer the optimizer
+     * @param schedules the schedules, in order
+     * @param milestones the epochs at which the next schedule takes over
+     */
     public SequentialLR(Optimizer optimizer, java.util.List<LrSchedule> schedules, long... milestones) {
         super(optimizer, LrSchedule.sequential(schedules, milestones));
     }

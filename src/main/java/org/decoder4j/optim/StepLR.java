@@ -10,6 +10,13 @@ package org.decoder4j.optim;
  */
 public final class StepLR extends LrScheduler {
 
+    /**
+     * Binds the schedule to {@code optimizer}.
+     *
+     * @param optimizer the optimizer
+     * @param stepSize epochs between decays
+     * @param gamma the decay factor
+     */
     public StepLR(Optimizer optimizer, long stepSize, double gamma) {
         super(optimizer, LrSchedule.stepLR(stepSize, gamma));
     }

@@ -15,7 +15,15 @@ package org.decoder4j.rl;
  */
 public record Advantages(double[] advantages, double[] returns) {
 
-    /** GAE over one sequence of per-token rewards and value estimates of equal length. */
+    /**
+     * GAE over one sequence of per-token rewards and value estimates of equal length.
+     *
+     * @param rewards the reward at each token
+     * @param values the value estimate at each token
+     * @param gamma the discount γ
+     * @param lambda GAE's λ
+     * @return the advantages and returns
+     */
     public static Advantages gae(double[] rewards, double[] values, double gamma, double lambda) {
         if (rewards.length != values.length) {
             throw new IllegalArgumentException("GAE needs as many values as rewards, got " + values.length + " and "
@@ -38,6 +46,8 @@ public record Advantages(double[] advantages, double[] returns) {
     /**
      * In place: {@code (x − mean) / sqrt(var + 1e-8)} with the unbiased variance over all
      * values, as TRL's {@code masked_whiten} over the masked tokens.
+     *
+     * @param x the values to whiten, overwritten
      */
     public static void whiten(double[] x) {
         int n = x.length;

@@ -36,6 +36,7 @@ public final class DpoLoss {
      * @param refChosen      the reference's sums for the chosen completions {@code [B]}
      * @param refRejected    the reference's sums for the rejected completions {@code [B]}
      * @param beta           β, the strength of the implicit KL constraint (TRL's default 0.1)
+     * @return the loss and the reward margins
      */
     public static Result compute(Tensor policyChosen, Tensor policyRejected, INDArray refChosen,
                                  INDArray refRejected, double beta) {

@@ -52,18 +52,36 @@ public final class DpoTrainer {
         this.beta = beta;
     }
 
-    /** A trainer whose reference is {@code policy} as it is now; β is TRL's {@code beta} (0.1 there). */
+    /**
+     * A trainer whose reference is {@code policy} as it is now; β is TRL's {@code beta} (0.1 there).
+     *
+     * @param policy the model to train
+     * @param tokenizer encodes the prompts and completions
+     * @param optimizer the optimizer's settings
+     * @param beta β, the strength of the pull toward the reference
+     * @return the trainer
+     */
     public static DpoTrainer of(GPT policy, Tokenizer tokenizer, OptimizerSettings optimizer, double beta) {
         return new DpoTrainer(policy, tokenizer, optimizer, beta);
     }
 
-    /** Clip the global gradient norm to this value; 0 (default) for none. */
+    /**
+     * Clip the global gradient norm to this value; 0 (default) for none.
+     *
+     * @param norm the largest gradient norm, {@code >= 0}
+     * @return this trainer
+     */
     public DpoTrainer maxGradNorm(double norm) {
         this.maxGradNorm = norm;
         return this;
     }
 
-    /** One update on the pairs. */
+    /**
+     * One update on the pairs.
+     *
+     * @param pairs the preference pairs of this step
+     * @return the step's loss, accuracy and margins
+     */
     public Stats step(List<PreferencePair> pairs) {
         RolloutBatch chosen = batch(pairs, true);
         RolloutBatch rejected = batch(pairs, false);

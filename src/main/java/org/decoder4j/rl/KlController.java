@@ -12,13 +12,27 @@ package org.decoder4j.rl;
  */
 public interface KlController {
 
-    /** The current coefficient β. */
+    /**
+     * The current coefficient β.
+     *
+     * @return β
+     */
     double value();
 
-    /** Adjusts β after a step whose rollouts had mean KL {@code kl} to the reference, over {@code nSteps} samples. */
+    /**
+     * Adjusts β after a step whose rollouts had mean KL {@code kl} to the reference, over {@code nSteps} samples.
+     *
+     * @param kl the mean KL of the step's rollouts, in nats
+     * @param nSteps the number of rollouts of the step
+     */
     void update(double kl, long nSteps);
 
-    /** A constant β. */
+    /**
+     * A constant β.
+     *
+     * @param coefficient β, {@code >= 0}
+     * @return the controller
+     */
     static KlController fixed(double coefficient) {
         if (!(coefficient >= 0)) {
             throw new IllegalArgumentException("KL coefficient must be >= 0, got " + coefficient);
@@ -36,6 +50,11 @@ public interface KlController {
     /**
      * β multiplied each step by {@code 1 + clip(kl/target − 1, −0.2, 0.2) · nSteps/horizon}: it
      * grows while the KL is above target and shrinks while below.
+     *
+     * @param initial the first β
+     * @param target the KL to aim at, in nats
+     * @param horizon the number of samples over which β adapts
+     * @return the controller
      */
     static KlController adaptive(double initial, double target, double horizon) {
         if (!(initial >= 0) || !(target > 0) || !(horizon > 0)) {

@@ -50,6 +50,10 @@ public final class PpoLoss {
      * @param advantages (whitened) advantages {@code [B, L]}
      * @param returns    value targets {@code [B, L]}
      * @param mask       1 for generated tokens, 0 elsewhere {@code [B, L]}
+     * @param cliprange ε of the policy ratio
+     * @param cliprangeValue the clip range of the value estimates
+     * @param vfCoef the weight of the value loss
+     * @return the loss and its parts
      */
     public static Result compute(Tensor logp, Tensor values, INDArray oldLogp, INDArray oldValues,
                                  INDArray advantages, INDArray returns, INDArray mask, double cliprange,

@@ -60,26 +60,50 @@ public final class PpoTrainer {
         this.optimizer = Adam.lr(config.learningRate()).create(parameters);
     }
 
-    /** A trainer for {@code policy}; its current weights become the frozen reference. */
+    /**
+     * A trainer for {@code policy}; its current weights become the frozen reference.
+     *
+     * @param policy the model to train
+     * @param config the PPO settings
+     * @return the trainer
+     */
     public static PpoTrainer of(GPT policy, PpoConfig config) {
         return new PpoTrainer(policy, config);
     }
 
+    /**
+     * The value head trained alongside the policy.
+     *
+     * @return the value head
+     */
     public ValueHead valueHead() {
         return valueHead;
     }
 
-    /** The frozen reference model. */
+    /**
+     * The frozen reference model.
+     *
+     * @return the reference model
+     */
     public GPT reference() {
         return reference;
     }
 
-    /** The KL coefficient the next step will use. */
+    /**
+     * The KL coefficient the next step will use.
+     *
+     * @return β
+     */
     public double klCoefficient() {
         return kl.value();
     }
 
-    /** One PPO step on rollouts sampled from the current policy. */
+    /**
+     * One PPO step on rollouts sampled from the current policy.
+     *
+     * @param rollouts the batch's rollouts, {@code batchSize} of them
+     * @return the step's losses, rewards and KL
+     */
     public PpoStepStats step(List<Rollout> rollouts) {
         RolloutBatch batch = RolloutBatch.of(rollouts);
         int b = batch.size();

@@ -29,6 +29,13 @@ public record PreferencePair(String prompt, String chosen, String rejected) {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /**
+     * Checks that all three texts are there.
+     *
+     * @param prompt   the text both completions continue
+     * @param chosen   the preferred completion
+     * @param rejected the other completion
+     */
     public PreferencePair {
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(chosen, "chosen");
@@ -39,6 +46,8 @@ public record PreferencePair(String prompt, String chosen, String rejected) {
      * Reads a preference file; blank lines are skipped.
      *
      * @throws IOException for a line that is not such an object, naming the file and line
+     * @param file a JSON lines file of preferences
+     * @return the pairs, in order
      */
     public static List<PreferencePair> read(Path file) throws IOException {
         List<String> lines = Utf8Lines.read(file);

@@ -18,7 +18,12 @@ public final class ReferenceModel {
     private ReferenceModel() {
     }
 
-    /** A new model with the same configuration and a copy of every weight, in eval mode. */
+    /**
+     * A new model with the same configuration and a copy of every weight, in eval mode.
+     *
+     * @param policy the model to copy
+     * @return the frozen copy
+     */
     public static GPT copyOf(GPT policy) {
         GPT copy = new GPT(policy.config(), 0, policy.dataType());
         Map<String, Tensor> target = copy.namedParameters();

@@ -42,17 +42,34 @@ public final class Reinforce {
         this.optimizer = optimizer.create(policy.parameters());
     }
 
+    /**
+     * REINFORCE for {@code policy}, with an optimizer over its parameters.
+     *
+     * @param policy the model to train
+     * @param optimizer the optimizer's settings
+     * @return the trainer
+     */
     public static Reinforce of(GPT policy, OptimizerSettings optimizer) {
         return new Reinforce(policy, optimizer);
     }
 
-    /** Subtract the running mean of earlier rewards (default off: the seed's plain REINFORCE). */
+    /**
+     * Subtract the running mean of earlier rewards (default off: the seed's plain REINFORCE).
+     *
+     * @param on whether to subtract the baseline
+     * @return this object
+     */
     public Reinforce baseline(boolean on) {
         this.useBaseline = on;
         return this;
     }
 
-    /** Clip the global gradient norm to this value; 0 (default) for no clipping. */
+    /**
+     * Clip the global gradient norm to this value; 0 (default) for no clipping.
+     *
+     * @param norm the largest gradient norm, {@code >= 0}
+     * @return this object
+     */
     public Reinforce maxGradNorm(double norm) {
         if (!(norm >= 0)) {
             throw new IllegalArgumentException("max gradient norm must be >= 0, got " + norm);
@@ -61,7 +78,12 @@ public final class Reinforce {
         return this;
     }
 
-    /** One update from a batch of rollouts of the current policy. */
+    /**
+     * One update from a batch of rollouts of the current policy.
+     *
+     * @param rollouts rollouts sampled from the current policy
+     * @return the step's loss and rewards
+     */
     public ReinforceStats step(List<Rollout> rollouts) {
         RolloutBatch batch = RolloutBatch.of(rollouts);
         int b = batch.size();

@@ -10,6 +10,12 @@ package org.decoder4j.rl;
 @FunctionalInterface
 public interface RewardFunction {
 
-    /** The reward of {@code completion} (the generated text only) given {@code prompt}. */
+    /**
+     * The reward of {@code completion} (the generated text only) given {@code prompt}.
+     *
+     * @param prompt the prompt text
+     * @param completion the generated text
+     * @return the reward
+     */
     double reward(String prompt, String completion);
 }

@@ -23,7 +23,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record RolloutBatch(INDArray inputs, INDArray targets, INDArray mask, double[] rewards, int[] starts) {
 
-    /** Packs rollouts (in order) into a batch. */
+    /**
+     * Packs rollouts (in order) into a batch.
+     *
+     * @param rollouts the rollouts, all of the same total length
+     * @return the batch
+     */
     public static RolloutBatch of(List<Rollout> rollouts) {
         if (rollouts.isEmpty()) {
             throw new IllegalArgumentException("no rollouts to batch");
@@ -57,12 +62,21 @@ public record RolloutBatch(INDArray inputs, INDArray targets, INDArray mask, dou
                 Nd4j.create(mask, new long[] {b, t - 1}, DataType.DOUBLE), rewards, starts);
     }
 
-    /** B. */
+    /**
+     * B.
+     *
+     * @return the number of rollouts
+     */
     public int size() {
         return rewards.length;
     }
 
-    /** The given rows, in that order, as a batch of their own (a minibatch). */
+    /**
+     * The given rows, in that order, as a batch of their own (a minibatch).
+     *
+     * @param rows row indices
+     * @return the minibatch
+     */
     public RolloutBatch rows(int[] rows) {
         INDArray index = Nd4j.createFromArray(rows);
         double[] r = new double[rows.length];

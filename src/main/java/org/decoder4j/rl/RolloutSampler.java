@@ -21,7 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Samples completions from the current policy with the generation module and scores them. Every
  * completion is exactly {@code completionLength} tokens (there is no end-of-text token to stop
- * at); draw {@code i} of the sampler uses seed {@code sampling.seed() + i}, so a run is repeatable.
+ * at); draw {@code i} of the sampler uses seed {@code base + i}, where {@code base} is the policy's
+ * seed, so a seeded run is repeatable. An unseeded policy gets a fresh random base per sampler.
  *
  * <pre>{@code
  * RolloutSampler sampler = new RolloutSampler(tokenizer, Sampling.random().seed(1), 24, reward);
@@ -34,8 +35,17 @@ public final class RolloutSampler {
     private final Sampling sampling;
     private final int completionLength;
     private final RewardFunction reward;
+    private final long baseSeed;
     private long draws;
 
+    /**
+     * A sampler of completions of {@code completionLength} tokens, scored by {@code reward}.
+     *
+     * @param tokenizer encodes prompts and decodes completions
+     * @param sampling how each token is chosen; its seed, if any, makes the run repeatable
+     * @param completionLength the tokens of each completion, {@code >= 1}
+     * @param reward scores each completion
+     */
     public RolloutSampler(Tokenizer tokenizer, Sampling sampling, int completionLength, RewardFunction reward) {
         if (completionLength < 1) {
             throw new IllegalArgumentException("completion length must be >= 1, got " + completionLength);
@@ -44,6 +54,7 @@ public final class RolloutSampler {
         this.sampling = Objects.requireNonNull(sampling, "sampling");
         this.completionLength = completionLength;
         this.reward = Objects.requireNonNull(reward, "reward");
+        this.baseSeed = sampling.seed().isPresent() ? sampling.seed().getAsLong() : new SplittableRandom().nextLong();
     }
 
     /**
@@ -51,6 +62,10 @@ public final class RolloutSampler {
      * sampling (no top-k, no top-p) the prompts of equal token length are extended together, one
      * batched forward pass per token; otherwise each goes through {@link Generator} on its own.
      * Both draw the same tokens from the same seeds.
+     *
+     * @param policy the model to sample from
+     * @param prompts the prompts
+     * @return the rollouts, scored
      */
     public List<Rollout> sample(GPT policy, List<String> prompts) {
         int[][] encoded = new int[prompts.size()][];
@@ -62,7 +77,7 @@ public final class RolloutSampler {
                 throw new IllegalArgumentException("prompt of " + encoded[i].length + " tokens plus " + completionLength
                         + " generated ones does not fit the model's context " + policy.config().contextLength());
             }
-            seeds[i] = sampling.seed() + draws++;
+            seeds[i] = baseSeed + draws++;
             byLength.computeIfAbsent(encoded[i].length, k -> new ArrayList<>()).add(i);
         }
         int[][] completions = new int[prompts.size()][];
@@ -161,6 +176,11 @@ public final class RolloutSampler {
         return v - 1;
     }
 
+    /**
+     * The tokens of each completion.
+     *
+     * @return the completion length
+     */
     public int completionLength() {
         return completionLength;
     }

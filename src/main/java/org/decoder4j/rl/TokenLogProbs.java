@@ -19,7 +19,13 @@ public final class TokenLogProbs {
     private TokenLogProbs() {
     }
 
-    /** Log-probabilities of every next token of the batch, {@code [B, T-1]}. */
+    /**
+     * Log-probabilities of every next token of the batch, {@code [B, T-1]}.
+     *
+     * @param model the model
+     * @param batch the rollouts
+     * @return {@code [B, T-1]} log-probabilities, differentiable
+     */
     public static Tensor of(GPT model, RolloutBatch batch) {
         return fromLogits(model.forward(batch.inputs()), batch.targets());
     }
@@ -29,6 +35,7 @@ public final class TokenLogProbs {
      *
      * @param logits  {@code [B, T, V]}
      * @param targets {@code [B, T-1]}: the token after each position but the last
+     * @return {@code [B, T-1]} log-probabilities, differentiable
      */
     public static Tensor fromLogits(Tensor logits, INDArray targets) {
         long b = logits.shape()[0];

@@ -21,12 +21,20 @@ public final class ValueHead extends Module {
     /**
      * Weights and bias start at 0: every first estimate is 0, so the first advantages come from
      * the rewards alone, and with no reward and no KL penalty nothing moves.
+     *
+     * @param embeddingSize C, the hidden size
+     * @param dataType the type of the weights
      */
     public ValueHead(int embeddingSize, org.nd4j.linalg.api.buffer.DataType dataType) {
         this.summary = registerModule("summary", new Linear(embeddingSize, 1, Initializer.forLoading(dataType), 0.0));
     }
 
-    /** Values {@code [B, T]} from hidden states {@code [B, T, C]}. */
+    /**
+     * Values {@code [B, T]} from hidden states {@code [B, T, C]}.
+     *
+     * @param hidden the model's final hidden states
+     * @return the values
+     */
     public Tensor forward(Tensor hidden) {
         long b = hidden.shape()[0];
         long t = hidden.shape()[1];

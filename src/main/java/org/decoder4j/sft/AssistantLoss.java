@@ -22,7 +22,13 @@ public final class AssistantLoss {
     private AssistantLoss() {
     }
 
-    /** Token-weighted mean loss over every assistant token of {@code data}; the model is left in its mode. */
+    /**
+     * Token-weighted mean loss over every assistant token of {@code data}; the model is left in its mode.
+     *
+     * @param model the model to score
+     * @param data the rendered dialogues
+     * @return the mean loss per assistant token, in nats
+     */
     public static double of(GPT model, SftDataset data) {
         boolean wasTraining = model.isTraining();
         model.eval();

@@ -40,6 +40,8 @@ public final class ChatFile {
      *
      * @throws IOException if a line is not exactly one such object (nothing may follow it) or not
      *                     UTF-8; the message names the file and line
+     * @param file a JSON lines chat file
+     * @return the dialogues, in order
      */
     public static List<Dialogue> read(Path file) throws IOException {
         List<String> lines = Utf8Lines.read(file);
@@ -65,7 +67,13 @@ public final class ChatFile {
         return dialogues;
     }
 
-    /** Writes dialogues one per line, in the format {@link #read} reads. */
+    /**
+     * Writes dialogues one per line, in the format {@link #read} reads.
+     *
+     * @param file the file to write, atomically
+     * @param dialogues the dialogues
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path file, List<Dialogue> dialogues) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Dialogue d : dialogues) {

@@ -29,27 +29,52 @@ import org.decoder4j.data.Tokenizer;
  */
 public record ChatTemplate(String turnStart, String turnEnd) {
 
+    /**
+     * Checks that both parts are there.
+     *
+     * @param turnStart pattern written before each turn's content
+     * @param turnEnd   pattern written after each turn's content
+     */
     public ChatTemplate {
         Objects.requireNonNull(turnStart, "turnStart");
         Objects.requireNonNull(turnEnd, "turnEnd");
     }
 
-    /** The default: {@code "<|role|>\n" + content + "\n"}. */
+    /**
+     * The default: {@code "<|role|>\n" + content + "\n"}.
+     *
+     * @return the default template
+     */
     public static ChatTemplate defaults() {
         return new ChatTemplate("<|{role}|>\n", "\n");
     }
 
-    /** Speaker lines as in a play: {@code "NAME:\n" + content + "\n\n"}; only letters, colon and newlines. */
+    /**
+     * Speaker lines as in a play: {@code "NAME:\n" + content + "\n\n"}; only letters, colon and newlines.
+     *
+     * @return the play template
+     */
     public static ChatTemplate speakerLines() {
         return new ChatTemplate("{name}:\n", "\n\n");
     }
 
-    /** A user-supplied template; see the class comment for the placeholders. */
+    /**
+     * A user-supplied template; see the class comment for the placeholders.
+     *
+     * @param turnStart the text before each turn
+     * @param turnEnd the text after each turn
+     * @return the template
+     */
     public static ChatTemplate of(String turnStart, String turnEnd) {
         return new ChatTemplate(turnStart, turnEnd);
     }
 
-    /** The text of a dialogue (what {@link #render} encodes). */
+    /**
+     * The text of a dialogue (what {@link #render} encodes).
+     *
+     * @param dialogue the dialogue
+     * @return its text under this template
+     */
     public String text(Dialogue dialogue) {
         StringBuilder s = new StringBuilder();
         for (ChatMessage m : dialogue.messages()) {
@@ -62,6 +87,9 @@ public record ChatTemplate(String turnStart, String turnEnd) {
      * The tokens of a dialogue and the loss mask: true on the assistant's content and turn end.
      *
      * @throws IllegalArgumentException if the tokenizer cannot encode a piece; the message names the turn
+     * @param dialogue the dialogue
+     * @param tokenizer the tokenizer to encode with
+     * @return the tokens and their loss mask
      */
     public SftExample render(Dialogue dialogue, Tokenizer tokenizer) {
         IdBuffer ids = new IdBuffer();
@@ -79,6 +107,11 @@ public record ChatTemplate(String turnStart, String turnEnd) {
     /**
      * The tokens that ask for the next assistant turn: the dialogue followed by the assistant's
      * header ({@code assistantName} fills {@code {name}}; null for the role's default).
+     *
+     * @param dialogue the dialogue so far
+     * @param tokenizer the tokenizer to encode with
+     * @param assistantName the speaker name of the reply, or null
+     * @return the prompt's tokens
      */
     public int[] prompt(Dialogue dialogue, Tokenizer tokenizer, String assistantName) {
         IdBuffer ids = new IdBuffer();

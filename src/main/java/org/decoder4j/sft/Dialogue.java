@@ -15,6 +15,12 @@ import java.util.List;
  */
 public record Dialogue(List<ChatMessage> messages) {
 
+    /**
+     * Keeps an unmodifiable copy of the messages.
+     *
+     * @param messages the turns in order; at least one
+     * @throws IllegalArgumentException if there is no message
+     */
     public Dialogue {
         messages = List.copyOf(messages);
         if (messages.isEmpty()) {
@@ -22,7 +28,11 @@ public record Dialogue(List<ChatMessage> messages) {
         }
     }
 
-    /** Whether any turn is the assistant's, i.e. whether the dialogue has anything to train on. */
+    /**
+     * Whether any turn is the assistant's, i.e. whether the dialogue has anything to train on.
+     *
+     * @return true if the assistant speaks
+     */
     public boolean hasAssistantTurn() {
         return messages.stream().anyMatch(m -> m.role() == ChatRole.ASSISTANT);
     }

@@ -26,6 +26,9 @@ public final class PlayDialogues {
     /**
      * The speeches of a play, in order: blocks separated by a blank line whose first line is a
      * speaker name ending in a colon. Blocks of any other form are skipped.
+     *
+     * @param play the text of a play
+     * @return its speeches
      */
     public static List<Speech> speeches(String play) {
         List<Speech> speeches = new ArrayList<>();
@@ -44,12 +47,22 @@ public final class PlayDialogues {
         return speeches;
     }
 
-    /** Every speech as a reply to the one before it. */
+    /**
+     * Every speech as a reply to the one before it.
+     *
+     * @param play the text of a play
+     * @return one dialogue per speech after the first
+     */
     public static List<Dialogue> replies(String play) {
         return replies(speeches(play));
     }
 
-    /** Every speech of the list as a reply to the one before it: {@code speeches.size() - 1} dialogues. */
+    /**
+     * Every speech of the list as a reply to the one before it: {@code speeches.size() - 1} dialogues.
+     *
+     * @param speeches speeches in order
+     * @return one dialogue per speech after the first
+     */
     public static List<Dialogue> replies(List<Speech> speeches) {
         List<Dialogue> dialogues = new ArrayList<>();
         for (int i = 1; i < speeches.size(); i++) {

@@ -35,7 +35,13 @@ public final class SftBatches implements BatchSampler {
     private long cachedEpoch = -1;
     private int[] order;
 
-    /** One dialogue per row. */
+    /**
+     * One dialogue per row.
+     *
+     * @param data the rendered dialogues
+     * @param batchSize B, the rows per batch
+     * @param seed seed of the epochs' orders
+     */
     public SftBatches(SftDataset data, int batchSize, long seed) {
         this(rowsOf(data, false), batchSize, data.contextLength(), seed);
     }
@@ -50,7 +56,14 @@ public final class SftBatches implements BatchSampler {
         this.seed = seed;
     }
 
-    /** Consecutive dialogues packed into rows of up to T+1 tokens (with cross-talk, see above). */
+    /**
+     * Consecutive dialogues packed into rows of up to T+1 tokens (with cross-talk, see above).
+     *
+     * @param data the rendered dialogues
+     * @param batchSize B, the rows per batch
+     * @param seed seed of the epochs' orders
+     * @return the batches
+     */
     public static SftBatches packed(SftDataset data, int batchSize, long seed) {
         return new SftBatches(rowsOf(data, true), batchSize, data.contextLength(), seed);
     }
@@ -77,7 +90,11 @@ public final class SftBatches implements BatchSampler {
         return rows;
     }
 
-    /** Rows per epoch (dialogues, or packed rows). */
+    /**
+     * Rows per epoch (dialogues, or packed rows).
+     *
+     * @return the row count
+     */
     public int rowCount() {
         return rows.size();
     }

@@ -28,6 +28,14 @@ public record SftDataset(List<SftExample> examples, int contextLength) {
 
     private static final Logger LOG = LoggerFactory.getLogger(SftDataset.class);
 
+    /**
+     * Checks the examples against the context length and keeps an unmodifiable copy of them.
+     *
+     * @param examples      the dialogues, in file order
+     * @param contextLength T: the longest model input a row may need
+     * @throws IllegalArgumentException if there is no example, the context is below 1 or an example
+     *     is too long
+     */
     public SftDataset {
         examples = List.copyOf(examples);
         if (examples.isEmpty()) {
@@ -44,7 +52,16 @@ public record SftDataset(List<SftExample> examples, int contextLength) {
         }
     }
 
-    /** Reads a chat file and renders it; see {@link #of}. */
+    /**
+     * Reads a chat file and renders it; see {@link #of}.
+     *
+     * @param chatFile a JSON lines chat file
+     * @param tokenizer the tokenizer to encode with
+     * @param template the chat template
+     * @param contextLength the model's context length
+     * @return the dataset
+     * @throws IOException if the file cannot be read or is malformed
+     */
     public static SftDataset read(Path chatFile, Tokenizer tokenizer, ChatTemplate template, int contextLength)
             throws IOException {
         try {
@@ -57,6 +74,12 @@ public record SftDataset(List<SftExample> examples, int contextLength) {
     /**
      * Renders dialogues with a template, truncates each to {@code contextLength + 1} tokens and
      * keeps those with at least one trained token.
+     *
+     * @param dialogues the dialogues
+     * @param tokenizer the tokenizer to encode with
+     * @param template the chat template
+     * @param contextLength the model's context length
+     * @return the dataset
      */
     public static SftDataset of(List<Dialogue> dialogues, Tokenizer tokenizer, ChatTemplate template,
                                 int contextLength) {
@@ -85,11 +108,20 @@ public record SftDataset(List<SftExample> examples, int contextLength) {
         return new SftDataset(kept, contextLength);
     }
 
+    /**
+     * Number of examples.
+     *
+     * @return the example count
+     */
     public int size() {
         return examples.size();
     }
 
-    /** Number of tokens that carry a loss, over all examples. */
+    /**
+     * Number of tokens that carry a loss, over all examples.
+     *
+     * @return the trained token count
+     */
     public long trainedTokens() {
         return examples.stream().mapToLong(SftExample::trainedCount).sum();
     }

@@ -17,6 +17,13 @@ import org.decoder4j.loss.Loss;
  */
 public record SftExample(int[] tokens, boolean[] trained) {
 
+    /**
+     * Checks the mask's length and keeps copies of both arrays.
+     *
+     * @param tokens  the token ids of the whole rendered dialogue
+     * @param trained one flag per token: true where the token is predicted with a loss
+     * @throws IllegalArgumentException if the lengths differ
+     */
     public SftExample {
         if (tokens.length != trained.length) {
             throw new IllegalArgumentException("tokens and mask differ in length: " + tokens.length + " and "
@@ -26,12 +33,20 @@ public record SftExample(int[] tokens, boolean[] trained) {
         trained = trained.clone();
     }
 
-    /** Number of tokens. */
+    /**
+     * Number of tokens.
+     *
+     * @return the token count
+     */
     public int length() {
         return tokens.length;
     }
 
-    /** Number of tokens that carry a loss (the first token never does: nothing predicts it). */
+    /**
+     * Number of tokens that carry a loss (the first token never does: nothing predicts it).
+     *
+     * @return the trained token count
+     */
     public int trainedCount() {
         int n = 0;
         for (int i = 1; i < trained.length; i++) {
@@ -40,7 +55,11 @@ public record SftExample(int[] tokens, boolean[] trained) {
         return n;
     }
 
-    /** The model's inputs: every token but the last, {@code [n-1]}. */
+    /**
+     * The model's inputs: every token but the last, {@code [n-1]}.
+     *
+     * @return n-1 token ids
+     */
     public long[] inputs() {
         long[] in = new long[Math.max(0, tokens.length - 1)];
         for (int i = 0; i < in.length; i++) {
@@ -49,7 +68,11 @@ public record SftExample(int[] tokens, boolean[] trained) {
         return in;
     }
 
-    /** Next-token targets aligned with {@link #inputs()}: the token where trained, else the ignore index. */
+    /**
+     * Next-token targets aligned with {@link #inputs()}: the token where trained, else the ignore index.
+     *
+     * @return n-1 target ids
+     */
     public long[] targets() {
         long[] out = new long[Math.max(0, tokens.length - 1)];
         for (int i = 0; i < out.length; i++) {
@@ -58,7 +81,12 @@ public record SftExample(int[] tokens, boolean[] trained) {
         return out;
     }
 
-    /** The first {@code maxTokens} tokens and their flags (the whole example if it is shorter). */
+    /**
+     * The first {@code maxTokens} tokens and their flags (the whole example if it is shorter).
+     *
+     * @param maxTokens the most tokens to keep
+     * @return the truncated example
+     */
     public SftExample truncate(int maxTokens) {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);

@@ -68,6 +68,7 @@ public final class Autocast implements AutoCloseable {
      *
      * @param lowType    {@link DataType#BFLOAT16} or {@link DataType#HALF}
      * @param parameters the tensors whose low-precision copies are cached for the scope
+     * @return the open scope
      */
     public static Autocast open(DataType lowType, Collection<Tensor> parameters) {
         return open(lowType, true, parameters);
@@ -79,6 +80,7 @@ public final class Autocast implements AutoCloseable {
      * @param lowType       {@link DataType#BFLOAT16} or {@link DataType#HALF}
      * @param nativeKernels use native low-precision kernels where there are any; false always emulates
      * @param parameters    the tensors whose low-precision copies are cached for the scope
+     * @return the open scope
      */
     public static Autocast open(DataType lowType, boolean nativeKernels, Collection<Tensor> parameters) {
         if (lowType != DataType.BFLOAT16 && lowType != DataType.HALF) {
@@ -92,6 +94,9 @@ public final class Autocast implements AutoCloseable {
     /**
      * Whether products in {@code lowType} run on native kernels here (bfloat16 through oneDNN on
      * processors with AVX512-BF16 or AMX), rather than emulated on float32 ones.
+     *
+     * @param lowType {@link DataType#BFLOAT16} or {@link DataType#HALF}
+     * @return true where the products run natively
      */
     public static boolean hasNativeKernels(DataType lowType) {
         return lowType == DataType.BFLOAT16 && OneDnnMatmul.supports(DataType.BFLOAT16, DataType.BFLOAT16);
@@ -102,7 +107,11 @@ public final class Autocast implements AutoCloseable {
         return CURRENT.get();
     }
 
-    /** The precision products run in. */
+    /**
+     * The precision products run in.
+     *
+     * @return the low-precision type
+     */
     public DataType lowType() {
         return lowType;
     }

@@ -30,7 +30,11 @@ public final class ComputeEngine {
         NativeRuntime.configure();
     }
 
-    /** One line: the product kernels, what bfloat16 runs on, and the thread count. */
+    /**
+     * One line: the product kernels, what bfloat16 runs on, and the thread count.
+     *
+     * @return the description
+     */
     public static String describe() {
         String products = OneDnn.isAvailable()
                 ? "oneDNN 2.5 (" + OneDnn.isaName() + "): float32 products"

@@ -35,6 +35,9 @@ public final class GeluOp {
      * {@code u = √(2/π)·(x + 0.044715·x³)}: the identity {@code (1 + tanh u)/2 = σ(2u)} replaces
      * ND4J's tanh, which is more than twice as slow as its sigmoid. Float32 goes through
      * {@link GeluTanhKernel} in one pass each way.
+     *
+     * @param input any shape
+     * @return GELU of each element, with its backward pass
      */
     public static Tensor tanh(Tensor input) {
         INDArray x = input.value();
@@ -57,7 +60,12 @@ public final class GeluOp {
         }, input);
     }
 
-    /** The exact erf form ({@code gelu}). */
+    /**
+     * The exact erf form ({@code gelu}).
+     *
+     * @param input any shape
+     * @return GELU of each element, with its backward pass
+     */
     public static Tensor exact(Tensor input) {
         INDArray x = input.value();
         INDArray cdf = x.mul(INV_SQRT_2);

@@ -45,7 +45,11 @@ public final class MemoryScope implements AutoCloseable {
         this.workspace = workspace;
     }
 
-    /** Opens a scope on the current thread; close it on the same thread. */
+    /**
+     * Opens a scope on the current thread; close it on the same thread.
+     *
+     * @return the open scope
+     */
     public static MemoryScope open() {
         int depth = DEPTH.get();
         MemoryWorkspace ws = depth == 0
@@ -55,7 +59,11 @@ public final class MemoryScope implements AutoCloseable {
         return new MemoryScope(ws);
     }
 
-    /** Whether a scope is open on this thread. */
+    /**
+     * Whether a scope is open on this thread.
+     *
+     * @return true inside a scope
+     */
     public static boolean isActive() {
         return DEPTH.get() > 0;
     }
@@ -63,6 +71,10 @@ public final class MemoryScope implements AutoCloseable {
     /**
      * Runs {@code body} with ordinary allocation, for arrays that must outlive the open scope
      * (parameter gradients, optimizer state, caches).
+     *
+     * @param <T> the result's type
+     * @param body the work whose arrays must outlive the scope
+     * @return what {@code body} returns
      */
     public static <T> T persistent(Supplier<T> body) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {

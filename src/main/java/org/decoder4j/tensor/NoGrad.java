@@ -18,13 +18,21 @@ public final class NoGrad implements AutoCloseable {
     private NoGrad() {
     }
 
-    /** Enters a no-grad scope on this thread; scopes nest. */
+    /**
+     * Enters a no-grad scope on this thread; scopes nest.
+     *
+     * @return the scope, to be closed
+     */
     public static NoGrad enter() {
         DEPTH.set(DEPTH.get() + 1);
         return new NoGrad();
     }
 
-    /** Whether gradients are being recorded on this thread. */
+    /**
+     * Whether gradients are being recorded on this thread.
+     *
+     * @return false inside a no-grad scope
+     */
     public static boolean isGradEnabled() {
         return DEPTH.get() == 0;
     }

@@ -70,12 +70,20 @@ public final class ParameterBuffer {
         return full;
     }
 
-    /** All values, flat. */
+    /**
+     * All values, flat.
+     *
+     * @return the values array
+     */
     public INDArray values() {
         return values;
     }
 
-    /** All gradients, flat. */
+    /**
+     * All gradients, flat.
+     *
+     * @return the gradients array
+     */
     public INDArray grads() {
         return grads;
     }
@@ -83,6 +91,9 @@ public final class ParameterBuffer {
     /**
      * The flat {values, grads} views covering exactly these parameters, when they lie in one buffer
      * back to back in this order; otherwise null.
+     *
+     * @param parameters parameters in buffer order
+     * @return the two views, or null
      */
     public static INDArray[] span(List<Tensor> parameters) {
         if (parameters.isEmpty()) {

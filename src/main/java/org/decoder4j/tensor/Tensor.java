@@ -51,12 +51,22 @@ public final class Tensor {
         this.backward = backward;
     }
 
-    /** A leaf that needs no gradient (inputs, masks, constants). */
+    /**
+     * A leaf that needs no gradient (inputs, masks, constants).
+     *
+     * @param value the array
+     * @return a tensor without a gradient
+     */
     public static Tensor constant(INDArray value) {
         return new Tensor(value, false, "constant", new Tensor[0], null);
     }
 
-    /** A trainable leaf: its gradient accumulates in {@link #grad()}. */
+    /**
+     * A trainable leaf: its gradient accumulates in {@link #grad()}.
+     *
+     * @param value the initial value
+     * @return a parameter
+     */
     public static Tensor parameter(INDArray value) {
         return new Tensor(value, true, "parameter", new Tensor[0], null);
     }
@@ -69,6 +79,7 @@ public final class Tensor {
      * @param value    the operation's output
      * @param backward gradients of the inputs given the gradient of the output
      * @param inputs   the operation's inputs, in the order {@code backward} returns gradients
+     * @return the result, recorded in the graph when a gradient is needed
      */
     public static Tensor fromOp(String op, INDArray value, Backward backward, Tensor... inputs) {
         boolean needs = false;
@@ -82,45 +93,83 @@ public final class Tensor {
                 : new Tensor(value, false, op, new Tensor[0], null);
     }
 
-    /** The array this tensor holds. */
+    /**
+     * The array this tensor holds.
+     *
+     * @return the value
+     */
     public INDArray value() {
         return value;
     }
 
-    /** The accumulated gradient of a leaf parameter, or null before the first backward pass. */
+    /**
+     * The accumulated gradient of a leaf parameter, or null before the first backward pass.
+     *
+     * @return the gradient, or null
+     */
     public INDArray grad() {
         return grad;
     }
 
-    /** Whether a gradient flows to or through this tensor. */
+    /**
+     * Whether a gradient flows to or through this tensor.
+     *
+     * @return true if a gradient is needed
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** Whether this tensor is a leaf (no recorded producing operation). */
+    /**
+     * Whether this tensor is a leaf (no recorded producing operation).
+     *
+     * @return true for a leaf
+     */
     public boolean isLeaf() {
         return backward == null;
     }
 
-    /** Name of the operation that produced this tensor ("parameter" or "constant" for leaves). */
+    /**
+     * Name of the operation that produced this tensor ("parameter" or "constant" for leaves).
+     *
+     * @return the operation's name
+     */
     public String op() {
         return op;
     }
 
+    /**
+     * The dimensions of the value.
+     *
+     * @return the shape
+     */
     public long[] shape() {
         return value.shape();
     }
 
+    /**
+     * The type of the value.
+     *
+     * @return the data type
+     */
     public DataType dataType() {
         return value.dataType();
     }
 
-    /** Number of dimensions. */
+    /**
+     * Number of dimensions.
+     *
+     * @return the rank
+     */
     public int rank() {
         return value.rank();
     }
 
-    /** The single value of a one-element tensor. */
+    /**
+     * The single value of a one-element tensor.
+     *
+     * @return the value
+     */
     public double item() {
         if (value.length() != 1) {
             throw new IllegalStateException("item() needs a one-element tensor, shape is " + Arrays.toString(shape()));
@@ -161,6 +210,8 @@ public final class Tensor {
     /**
      * Backpropagates a given output gradient through the recorded graph, accumulating into the
      * gradients of leaf parameters.
+     *
+     * @param gradOutput the gradient of the final value with respect to this tensor, of its shape
      */
     public void backward(INDArray gradOutput) {
         if (!requiresGrad) {
@@ -195,7 +246,12 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ arithmetic
 
-    /** Elementwise sum with numpy broadcasting. */
+    /**
+     * Elementwise sum with numpy broadcasting.
+     *
+     * @param other the other operand
+     * @return the sum
+     */
     public Tensor add(Tensor other) {
         long[] a = shape();
         long[] b = other.shape();
@@ -204,7 +260,12 @@ public final class Tensor {
                 this, other);
     }
 
-    /** Elementwise difference with numpy broadcasting. */
+    /**
+     * Elementwise difference with numpy broadcasting.
+     *
+     * @param other the operand subtracted
+     * @return the difference
+     */
     public Tensor sub(Tensor other) {
         long[] a = shape();
         long[] b = other.shape();
@@ -215,7 +276,12 @@ public final class Tensor {
                 this, other);
     }
 
-    /** Elementwise product with numpy broadcasting. */
+    /**
+     * Elementwise product with numpy broadcasting.
+     *
+     * @param other the other operand
+     * @return the product
+     */
     public Tensor mul(Tensor other) {
         INDArray x = value;
         INDArray y = other.value;
@@ -226,42 +292,72 @@ public final class Tensor {
                 this, other);
     }
 
-    /** Multiplies by a constant. */
+    /**
+     * Multiplies by a constant.
+     *
+     * @param factor the constant
+     * @return the scaled tensor
+     */
     public Tensor scale(double factor) {
         return fromOp("scale", value.mul(factor),
                 g -> new INDArray[] {g.mul(factor)}, this);
     }
 
-    /** Adds a constant. */
+    /**
+     * Adds a constant.
+     *
+     * @param constant the constant
+     * @return the shifted tensor
+     */
     public Tensor addScalar(double constant) {
         return fromOp("addScalar", value.add(constant), g -> new INDArray[] {g}, this);
     }
 
-    /** Elementwise negation. */
+    /**
+     * Elementwise negation.
+     *
+     * @return the negated tensor
+     */
     public Tensor neg() {
         return scale(-1.0);
     }
 
-    /** Elementwise e^x. */
+    /**
+     * Elementwise e^x.
+     *
+     * @return the exponentials
+     */
     public Tensor exp() {
         INDArray y = Transforms.exp(value, true);
         return fromOp("exp", y, g -> new INDArray[] {g.mul(y)}, this);
     }
 
-    /** Elementwise natural logarithm. */
+    /**
+     * Elementwise natural logarithm.
+     *
+     * @return the logarithms
+     */
     public Tensor log() {
         INDArray x = value;
         return fromOp("log", Transforms.log(x, true), g -> new INDArray[] {g.div(x)}, this);
     }
 
-    /** Sum of all elements, a scalar of shape []. */
+    /**
+     * Sum of all elements, a scalar of shape [].
+     *
+     * @return the sum
+     */
     public Tensor sum() {
         long[] s = shape();
         return fromOp("sum", value.sum(),
                 g -> new INDArray[] {Nd4j.valueArrayOf(s, g.getDouble(0), g.dataType())}, this);
     }
 
-    /** Mean of all elements, a scalar of shape []. */
+    /**
+     * Mean of all elements, a scalar of shape [].
+     *
+     * @return the mean
+     */
     public Tensor mean() {
         long[] s = shape();
         long n = value.length();
@@ -269,7 +365,13 @@ public final class Tensor {
                 g -> new INDArray[] {Nd4j.valueArrayOf(s, g.getDouble(0) / n, g.dataType())}, this);
     }
 
-    /** Sum over the given axes, keeping them as size 1 when {@code keepDims}. */
+    /**
+     * Sum over the given axes, keeping them as size 1 when {@code keepDims}.
+     *
+     * @param keepDims whether to keep the summed axes as size 1
+     * @param axes the axes to sum over
+     * @return the sums
+     */
     public Tensor sum(boolean keepDims, int... axes) {
         long[] s = shape();
         INDArray y = value.sum(keepDims, axes);
@@ -286,12 +388,22 @@ public final class Tensor {
     /**
      * Matrix product: 2-D {@code [M,K]·[K,N]}, or batched over equal leading dimensions
      * ({@code [..., M, K]·[..., K, N]}). No broadcasting of batch dimensions.
+     *
+     * @param other the right operand
+     * @return the product
      */
     public Tensor matmul(Tensor other) {
         return matmul(other, false, false);
     }
 
-    /** Matrix product of op(this)·op(other), where op transposes the last two axes when asked. */
+    /**
+     * Matrix product of op(this)·op(other), where op transposes the last two axes when asked.
+     *
+     * @param other the right operand
+     * @param transposeThis whether to transpose this operand's last two axes
+     * @param transposeOther whether to transpose the other's last two axes
+     * @return the product
+     */
     public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
         INDArray a = value;
         INDArray b = other.value;
@@ -302,14 +414,24 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ shape
 
-    /** Same elements in a new shape (C order). */
+    /**
+     * Same elements in a new shape (C order).
+     *
+     * @param newShape the new shape, of the same element count
+     * @return the reshaped tensor
+     */
     public Tensor reshape(long... newShape) {
         long[] old = shape();
         INDArray src = value.ordering() == 'c' ? value : value.dup('c');
         return fromOp("reshape", src.reshape('c', newShape), g -> new INDArray[] {g.reshape('c', old)}, this);
     }
 
-    /** Reorders axes; the result is a contiguous copy so that later products run fast. */
+    /**
+     * Reorders axes; the result is a contiguous copy so that later products run fast.
+     *
+     * @param axes the new order of the axes
+     * @return the permuted tensor
+     */
     public Tensor permute(int... axes) {
         int[] inverse = new int[axes.length];
         for (int i = 0; i < axes.length; i++) {
@@ -319,7 +441,13 @@ public final class Tensor {
                 g -> new INDArray[] {g.permute(inverse).dup('c')}, this);
     }
 
-    /** Swaps two axes. */
+    /**
+     * Swaps two axes.
+     *
+     * @param axisA one axis
+     * @param axisB the other axis
+     * @return the transposed tensor
+     */
     public Tensor transpose(int axisA, int axisB) {
         int[] axes = new int[rank()];
         for (int i = 0; i < axes.length; i++) {
@@ -330,7 +458,14 @@ public final class Tensor {
         return permute(axes);
     }
 
-    /** The slice {@code [start, start+length)} along one axis, as a copy. */
+    /**
+     * The slice {@code [start, start+length)} along one axis, as a copy.
+     *
+     * @param axis the axis to slice
+     * @param start the first index kept
+     * @param length the number of indices kept
+     * @return the slice
+     */
     public Tensor narrow(int axis, long start, long length) {
         long[] s = shape();
         INDArrayIndex[] index = sliceIndex(s.length, axis, start, length);
@@ -341,7 +476,13 @@ public final class Tensor {
         }, this);
     }
 
-    /** Splits along one axis into pieces of the given sizes. */
+    /**
+     * Splits along one axis into pieces of the given sizes.
+     *
+     * @param axis the axis to split
+     * @param sizes the pieces' sizes, summing to the axis's size
+     * @return the pieces, in order
+     */
     public Tensor[] split(int axis, long... sizes) {
         Tensor[] pieces = new Tensor[sizes.length];
         long start = 0;
@@ -356,7 +497,13 @@ public final class Tensor {
         return pieces;
     }
 
-    /** Joins tensors along an axis; all other dimensions must agree. */
+    /**
+     * Joins tensors along an axis; all other dimensions must agree.
+     *
+     * @param axis the axis to join along
+     * @param parts the tensors to join, in order
+     * @return the joined tensor
+     */
     public static Tensor concat(int axis, Tensor... parts) {
         INDArray[] values = new INDArray[parts.length];
         for (int i = 0; i < parts.length; i++) {

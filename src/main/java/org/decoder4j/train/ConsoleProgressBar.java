@@ -42,7 +42,11 @@ public final class ConsoleProgressBar implements TrainingListener {
     private long tokens;
     private double stepMillis;
 
-    /** A bar on {@code out}, redrawn at most five times a second. */
+    /**
+     * A bar on {@code out}, redrawn at most five times a second.
+     *
+     * @param out where to draw, usually {@code System.err}
+     */
     public ConsoleProgressBar(PrintStream out) {
         this(out, System::nanoTime, DEFAULT_REDRAW_MILLIS);
     }

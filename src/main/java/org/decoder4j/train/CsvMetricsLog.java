@@ -33,7 +33,13 @@ public final class CsvMetricsLog extends MetricsLog {
         super(file, append);
     }
 
-    /** Creates (or truncates) the file and writes the header. */
+    /**
+     * Creates (or truncates) the file and writes the header.
+     *
+     * @param file the CSV file
+     * @return the open log, to be closed after the run
+     * @throws IOException if the file cannot be created
+     */
     public static CsvMetricsLog create(Path file) throws IOException {
         CsvMetricsLog log = new CsvMetricsLog(file, false);
         log.writeLine(HEADER);
@@ -45,6 +51,8 @@ public final class CsvMetricsLog extends MetricsLog {
      * only if the file is new or empty.
      *
      * @throws IOException if the file exists and does not start with {@link #HEADER}
+     * @param file the CSV file
+     * @return the open log, to be closed after the run
      */
     public static CsvMetricsLog append(Path file) throws IOException {
         boolean fresh = !Files.exists(file) || Files.size(file) == 0;

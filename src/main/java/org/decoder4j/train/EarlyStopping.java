@@ -34,12 +34,21 @@ public final class EarlyStopping implements TrainingListener {
     private int sinceBest;
     private long stoppedAt;
 
-    /** Stops after {@code patience} validation passes without any improvement. */
+    /**
+     * Stops after {@code patience} validation passes without any improvement.
+     *
+     * @param patience validation passes without improvement before stopping, {@code >= 1}
+     */
     public EarlyStopping(int patience) {
         this(patience, 0);
     }
 
-    /** Stops after {@code patience} validation passes without an improvement larger than {@code minDelta}. */
+    /**
+     * Stops after {@code patience} validation passes without an improvement larger than {@code minDelta}.
+     *
+     * @param patience validation passes without improvement before stopping, {@code >= 1}
+     * @param minDelta the smallest decrease of the loss that counts as an improvement, {@code >= 0}
+     */
     public EarlyStopping(int patience, double minDelta) {
         if (patience <= 0) {
             throw new IllegalArgumentException("patience must be at least one evaluation, got " + patience);
@@ -87,12 +96,20 @@ public final class EarlyStopping implements TrainingListener {
         return stoppedAt >= 0;
     }
 
-    /** Whether this run was ended here. */
+    /**
+     * Whether this run was ended here.
+     *
+     * @return true if this listener stopped the run
+     */
     public boolean stopped() {
         return stoppedAt >= 0;
     }
 
-    /** The step count at which the run was ended, or -1 if it was not. */
+    /**
+     * The step count at which the run was ended, or -1 if it was not.
+     *
+     * @return the step count, or -1
+     */
     public long stoppedAt() {
         return stoppedAt;
     }
@@ -101,12 +118,18 @@ public final class EarlyStopping implements TrainingListener {
      * The validation loss the patience counts from: the last one that improved on its predecessor
      * by more than the minimum delta; with a delta of 0, the lowest seen. NaN before the first
      * evaluation with a number.
+     *
+     * @return the best loss, or NaN
      */
     public double bestLoss() {
         return bestLoss;
     }
 
-    /** The step count of {@link #bestLoss()}, or -1 before it. */
+    /**
+     * The step count of {@link #bestLoss()}, or -1 before it.
+     *
+     * @return the step count, or -1
+     */
     public long bestStep() {
         return bestStep;
     }

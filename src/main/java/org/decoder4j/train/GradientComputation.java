@@ -38,6 +38,7 @@ public interface GradientComputation {
      * of each one's mean token loss, times {@code step.lossScale()}.
      *
      * @return the step's loss (unscaled) and the tokens it saw
+     * @param step the step's number, sampler, micro-batch count, dropout seed and loss scale
      */
     StepLoss accumulate(GradientStep step);
 }

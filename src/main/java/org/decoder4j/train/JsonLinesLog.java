@@ -24,12 +24,24 @@ public final class JsonLinesLog extends MetricsLog {
         super(file, append);
     }
 
-    /** Creates (or truncates) the file. */
+    /**
+     * Creates (or truncates) the file.
+     *
+     * @param file the JSON lines file
+     * @return the open log, to be closed after the run
+     * @throws IOException if the file cannot be created
+     */
     public static JsonLinesLog create(Path file) throws IOException {
         return new JsonLinesLog(file, false);
     }
 
-    /** Opens the file for appending (a resumed run continues its log). */
+    /**
+     * Opens the file for appending (a resumed run continues its log).
+     *
+     * @param file the JSON lines file
+     * @return the open log, to be closed after the run
+     * @throws IOException if the file cannot be opened
+     */
     public static JsonLinesLog append(Path file) throws IOException {
         return new JsonLinesLog(file, true);
     }

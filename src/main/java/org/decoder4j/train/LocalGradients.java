@@ -61,6 +61,12 @@ public final class LocalGradients implements GradientComputation {
      * <pre>{@code
      * double mean = LocalGradients.backward(model, batch, 1.0 / k, 1.0);   // one of k micro-batches
      * }</pre>
+     *
+     * @param model the model, in training mode
+     * @param batch the micro-batch
+     * @param weight the factor of the micro-batch's loss, such as {@code 1/k}
+     * @param lossScale the loss scale (1 without scaling)
+     * @return the micro-batch's mean token loss, unscaled
      */
     public static double backward(GPT model, Batch batch, double weight, double lossScale) {
         Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());

@@ -21,6 +21,11 @@ public final class LoggingListener implements TrainingListener {
     private long started;
     private long firstStep;
 
+    /**
+     * A listener logging a progress line every {@code every} steps (and after the last).
+     *
+     * @param every the interval in steps, {@code >= 1}
+     */
     public LoggingListener(int every) {
         if (every <= 0) {
             throw new IllegalArgumentException("log interval must be positive, got " + every);

@@ -1,6 +1,5 @@
 package org.decoder4j.train;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -8,13 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.decoder4j.eval.EvalResult;
 import org.decoder4j.io.AtomicWrite;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.BitmapEncoder.BitmapFormat;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler.LegendPosition;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +22,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The plot is drawn off screen and needs no display; a program that never opens a window can
- * say so with {@code -Djava.awt.headless=true} (the command line does).
+ * say so with {@code -Djava.awt.headless=true} (the command line does). Drawing needs XChart
+ * ({@code org.knowm.xchart:xchart}), an optional dependency: {@link #to(Path)} says so when it is
+ * missing.
  */
 public final class LossPlot implements TrainingListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LossPlot.class);
-    private static final Color TRAIN = new Color(31, 119, 180);
-    private static final Color TRAIN_RAW = new Color(31, 119, 180, 70);
-    private static final Color VALIDATION = new Color(214, 39, 40);
+    /** A class of XChart, looked up to tell whether the library is there. */
+    static final String XCHART_CLASS = "org.knowm.xchart.XYChart";
+    /** The XChart version decoder4j is built and tested with. */
+    static final String XCHART_VERSION = "3.8.8";
 
     private final Path file;
     private int width = 800;
@@ -52,12 +47,36 @@ public final class LossPlot implements TrainingListener {
         this.file = file;
     }
 
-    /** A plot written to {@code file} (800 × 500 pixels, no smoothing) at the end of the run. */
+    /**
+     * A plot written to {@code file} (800 × 500 pixels, no smoothing) at the end of the run.
+     *
+     * @param file the PNG file to write
+     * @return the listener
+     * @throws IllegalStateException if XChart, an optional dependency, is not on the class path
+     */
     public static LossPlot to(Path file) {
+        requireXChart(LossPlot.class.getClassLoader());
         return new LossPlot(file);
     }
 
-    /** The image's size in pixels. */
+    /** Fails with the dependency to add when {@code loader} cannot see XChart. */
+    static void requireXChart(ClassLoader loader) {
+        try {
+            Class.forName(XCHART_CLASS, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("LossPlot draws with XChart, an optional dependency of decoder4j that is "
+                    + "not on the class path: add org.knowm.xchart:xchart:" + XCHART_VERSION + " to your build to "
+                    + "write loss plots (the command-line jar has it)", e);
+        }
+    }
+
+    /**
+     * The image's size in pixels.
+     *
+     * @param widthPixels the width, {@code >= 1}
+     * @param heightPixels the height, {@code >= 1}
+     * @return this plot
+     */
     public LossPlot size(int widthPixels, int heightPixels) {
         if (widthPixels <= 0 || heightPixels <= 0) {
             throw new IllegalArgumentException("plot size must be positive, got " + widthPixels + " x " + heightPixels);
@@ -71,6 +90,9 @@ public final class LossPlot implements TrainingListener {
      * Smooths the training curve with an exponential moving average of weight {@code weight} in
      * [0, 1) on the past (0 = none, 0.9 = about the last ten steps), corrected for its start at zero
      * so that the first points are not pulled down.
+     *
+     * @param weight the smoothing weight, in [0, 1)
+     * @return this plot
      */
     public LossPlot smoothing(double weight) {
         if (!(weight >= 0 && weight < 1)) {
@@ -113,39 +135,16 @@ public final class LossPlot implements TrainingListener {
         }
     }
 
-    /** Writes the plot of what has been recorded so far. */
+    /**
+     * Writes the plot of what has been recorded so far.
+     *
+     * @throws IOException if the file cannot be written
+     */
     public void write() throws IOException {
-        AtomicWrite.write(file, BitmapEncoder.getBitmapBytes(chart(), BitmapFormat.PNG));
+        byte[] png = LossChart.png(width, height, trainSteps, trainLosses,
+                smoothing > 0 ? smoothed(trainLosses, smoothing) : null, valSteps, valLosses);
+        AtomicWrite.write(file, png);
         LOG.info("loss plot written to {}", file);
-    }
-
-    private XYChart chart() {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title("Loss")
-                .xAxisTitle("step").yAxisTitle("loss (nats)").build();
-        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setMarkerSize(6);
-        if (!trainLosses.isEmpty()) {
-            if (smoothing > 0) {
-                line(chart.addSeries("training", trainSteps, trainLosses), TRAIN_RAW).setShowInLegend(false);
-                line(chart.addSeries("training (smoothed)", trainSteps, smoothed(trainLosses, smoothing)), TRAIN);
-            } else {
-                line(chart.addSeries("training", trainSteps, trainLosses), TRAIN);
-            }
-        }
-        if (!valLosses.isEmpty()) {
-            XYSeries val = chart.addSeries("validation", valSteps, valLosses);
-            val.setLineColor(VALIDATION);
-            val.setMarkerColor(VALIDATION);
-            val.setMarker(SeriesMarkers.CIRCLE);
-        }
-        return chart;
-    }
-
-    private static XYSeries line(XYSeries series, Color color) {
-        series.setLineColor(color);
-        series.setMarker(SeriesMarkers.NONE);
-        return series;
     }
 
     /** Exponential moving average, divided by {@code 1 - weight^(k+1)} to undo its start at zero. */

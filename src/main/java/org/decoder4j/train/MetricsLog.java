@@ -44,7 +44,11 @@ public abstract class MetricsLog implements TrainingListener, Closeable {
                 StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    /** The file being written. */
+    /**
+     * The file being written.
+     *
+     * @return the file
+     */
     public Path file() {
         return file;
     }

@@ -17,12 +17,20 @@ public final class ResidentMemory {
     private ResidentMemory() {
     }
 
-    /** Current resident set size in bytes, or -1 where it cannot be read. */
+    /**
+     * Current resident set size in bytes, or -1 where it cannot be read.
+     *
+     * @return the resident size, or -1
+     */
     public static long currentBytes() {
         return field("VmRSS:");
     }
 
-    /** Peak resident set size in bytes, or -1 where it cannot be read. */
+    /**
+     * Peak resident set size in bytes, or -1 where it cannot be read.
+     *
+     * @return the peak resident size, or -1
+     */
     public static long peakBytes() {
         return field("VmHWM:");
     }

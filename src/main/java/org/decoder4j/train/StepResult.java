@@ -15,12 +15,25 @@ package org.decoder4j.train;
 public record StepResult(long step, double loss, double lr, double gradNorm, double millis, long tokens,
                          boolean skipped, double lossScale) {
 
-    /** A step that was taken, without loss scaling. */
+    /**
+     * A step that was taken, without loss scaling.
+     *
+     * @param step the step's 0-based index
+     * @param loss its training loss
+     * @param lr the learning rate it used
+     * @param gradNorm the gradient norm before clipping
+     * @param millis its wall time
+     * @param tokens the tokens it trained on
+     */
     public StepResult(long step, double loss, double lr, double gradNorm, double millis, long tokens) {
         this(step, loss, lr, gradNorm, millis, tokens, false, Double.NaN);
     }
 
-    /** Throughput of this step. */
+    /**
+     * Throughput of this step.
+     *
+     * @return tokens per second
+     */
     public double tokensPerSecond() {
         return millis > 0 ? tokens * 1000.0 / millis : 0;
     }

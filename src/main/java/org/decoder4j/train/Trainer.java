@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import org.decoder4j.amp.GradScaler;
 import org.decoder4j.amp.Precision;
+import org.decoder4j.data.Batch;
 import org.decoder4j.data.BatchSampler;
 import org.decoder4j.data.RandomWindows;
 import org.decoder4j.data.SequentialWindows;
@@ -97,6 +98,7 @@ public final class Trainer {
     private long seed = 1337;
     private WindowSampling sampling = WindowSampling.RANDOM;
     private long evalEvery = 0;
+    private int evalIters = 0;
     private int evalBatchSize = 32;
     private Path checkpointDir;
     private long checkpointEvery;
@@ -128,12 +130,33 @@ public final class Trainer {
         this.contextLength = model.config().contextLength();
     }
 
-    /** A trainer for {@code model} with AdamW(1e-3), constant rate, batch 12 and the model's full context. */
+    /**
+     * A trainer for {@code model} with AdamW(1e-3), constant rate, batch 12 and the model's full context.
+     *
+     * @param model the model to train
+     * @return a new trainer
+     */
     public static Trainer forModel(GPT model) {
         return new Trainer(model);
     }
 
-    /** Training tokens, and validation tokens (null for none). */
+    /**
+     * Training tokens only: no validation, so no evaluations and no best model.
+     *
+     * @param trainTokens the tokens to train on
+     * @return this trainer
+     */
+    public Trainer data(TokenDataset trainTokens) {
+        return data(Objects.requireNonNull(trainTokens, "trainTokens"), null);
+    }
+
+    /**
+     * Training tokens, and validation tokens (null for none, as {@link #data(TokenDataset)}).
+     *
+     * @param trainTokens the tokens to train on
+     * @param valTokens   the tokens to evaluate on, or null
+     * @return this trainer
+     */
     public Trainer data(TokenDataset trainTokens, TokenDataset valTokens) {
         this.train = trainTokens;
         this.val = valTokens;
@@ -146,6 +169,10 @@ public final class Trainer {
      * the assistant's turns (the loss is the mean over the other positions). Its
      * {@link BatchSampler#position()} is saved in checkpoints; {@code val} (may be null) is scored
      * as usual.
+     *
+     * @param sampler the source of training batches
+     * @param valTokens the tokens to evaluate on, or null
+     * @return this trainer
      */
     public Trainer batches(BatchSampler sampler, TokenDataset valTokens) {
         this.customBatches = Objects.requireNonNull(sampler, "sampler");
@@ -156,6 +183,12 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Windows per batch B (per micro-batch with {@link #gradientAccumulation}); default 12.
+     *
+     * @param b B, {@code >= 1}
+     * @return this trainer
+     */
     public Trainer batchSize(int b) {
         if (b <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + b);
@@ -168,6 +201,9 @@ public final class Trainer {
      * Accumulate gradients over {@code k} micro-batches of {@link #batchSize} windows before each
      * optimizer step: the update equals that of one batch of {@code k·batchSize} windows, with the
      * memory of one micro-batch. Default 1.
+     *
+     * @param k micro-batches per step, {@code >= 1}
+     * @return this trainer
      */
     public Trainer gradientAccumulation(int k) {
         if (k <= 0) {
@@ -177,7 +213,12 @@ public final class Trainer {
         return this;
     }
 
-    /** Sequence length of the training windows; at most the model's context length. */
+    /**
+     * Sequence length of the training windows; at most the model's context length.
+     *
+     * @param t T, in {@code [1, model context]}
+     * @return this trainer
+     */
     public Trainer contextLength(int t) {
         if (t <= 0 || t > model.config().contextLength()) {
             throw new IllegalArgumentException("context " + t + " must be in [1, " + model.config().contextLength()
@@ -187,7 +228,12 @@ public final class Trainer {
         return this;
     }
 
-    /** Total number of optimizer steps (a resumed run counts the steps before the checkpoint). */
+    /**
+     * Total number of optimizer steps (a resumed run counts the steps before the checkpoint).
+     *
+     * @param n the step count, {@code >= 1}
+     * @return this trainer
+     */
     public Trainer steps(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("steps must be >= 0, got " + n);
@@ -200,6 +246,9 @@ public final class Trainer {
     /**
      * Train for {@code n} epochs over shuffled non-overlapping windows ({@link WindowSampling#SHUFFLED}):
      * every window once per epoch, a new order each epoch; the step count follows from the data.
+     *
+     * @param n the epoch count, {@code >= 1}
+     * @return this trainer
      */
     public Trainer epochs(long n) {
         if (n <= 0) {
@@ -210,6 +259,12 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * The optimizer, made at the start of {@link #fit()} over the model's parameters with nanoGPT's grouping (default AdamW 1e-3).
+     *
+     * @param settings the optimizer's settings, such as {@code AdamW.lr(1e-3).weightDecay(0.1)}
+     * @return this trainer
+     */
     public Trainer optimizer(OptimizerSettings settings) {
         this.optimizerSettings = Objects.requireNonNull(settings, "optimizer settings");
         return this;
@@ -218,6 +273,9 @@ public final class Trainer {
     /**
      * Whether the token and position embeddings get weight decay (default true, as nanoGPT); biases
      * and layer-norm parameters never do.
+     *
+     * @param on whether the embeddings are decayed
+     * @return this trainer
      */
     public Trainer decayEmbeddings(boolean on) {
         this.decayEmbeddings = on;
@@ -226,16 +284,24 @@ public final class Trainer {
 
     /**
      * The precision policy: FP32 (default), BF16_MIXED or FP16_MIXED. Mixed precision runs the
-     * matrix products of forward and backward in the low precision inside an {@link Autocast}
+     * matrix products of forward and backward in the low precision inside an {@link org.decoder4j.tensor.Autocast}
      * scope and keeps weights, optimizer state and everything else in float32; FP16_MIXED scales
      * the loss with a {@link GradScaler} (PyTorch's defaults unless {@link #gradScaler} gives one).
+     *
+     * @param p the precision policy
+     * @return this trainer
      */
     public Trainer precision(Precision p) {
         this.precision = Objects.requireNonNull(p, "precision");
         return this;
     }
 
-    /** The loss scaler to use (with any precision; FP16_MIXED makes a default one otherwise). */
+    /**
+     * The loss scaler to use (with any precision; FP16_MIXED makes a default one otherwise).
+     *
+     * @param scaler the loss scaler
+     * @return this trainer
+     */
     public Trainer gradScaler(GradScaler scaler) {
         this.gradScaler = Objects.requireNonNull(scaler, "scaler");
         this.lossScaling = true;
@@ -245,6 +311,8 @@ public final class Trainer {
     /**
      * Turns loss scaling off; refused with FP16_MIXED, whose small gradients would flush to zero
      * without it.
+     *
+     * @return this trainer
      */
     public Trainer noLossScaling() {
         this.lossScaling = false;
@@ -252,7 +320,12 @@ public final class Trainer {
         return this;
     }
 
-    /** The learning rate as a function of the step (0-based), applied before each step. */
+    /**
+     * The learning rate as a function of the step (0-based), applied before each step.
+     *
+     * @param s the schedule
+     * @return this trainer
+     */
     public Trainer schedule(LrSchedule s) {
         this.schedule = Objects.requireNonNull(s, "schedule");
         this.schedulePerEpoch = false;
@@ -262,6 +335,9 @@ public final class Trainer {
     /**
      * The learning rate as a function of the epoch, as with a PyTorch scheduler stepped once per
      * epoch; the epoch of a step is the epoch its first batch belongs to.
+     *
+     * @param s the schedule, of the epoch
+     * @return this trainer
      */
     public Trainer schedulePerEpoch(LrSchedule s) {
         this.schedule = Objects.requireNonNull(s, "schedule");
@@ -269,12 +345,23 @@ public final class Trainer {
         return this;
     }
 
-    /** Clip the global gradient L2 norm to {@code maxNorm}; 0 turns clipping off. */
+    /**
+     * Clip the global gradient L2 norm to {@code maxNorm}; 0 turns clipping off.
+     *
+     * @param maxNorm the largest L2 norm, {@code >= 0}
+     * @return this trainer
+     */
     public Trainer clipGradNorm(double maxNorm) {
         return clipGradNorm(maxNorm, 2);
     }
 
-    /** Clip the global gradient norm of type {@code normType} (2, p, or infinity) to {@code maxNorm}. */
+    /**
+     * Clip the global gradient norm of type {@code normType} (2, p, or infinity) to {@code maxNorm}.
+     *
+     * @param maxNorm the largest norm, {@code >= 0}
+     * @param normType p, {@code > 0}, or infinity
+     * @return this trainer
+     */
     public Trainer clipGradNorm(double maxNorm, double normType) {
         if (!(maxNorm >= 0)) {
             throw new IllegalArgumentException("clip norm must be >= 0, got " + maxNorm);
@@ -287,18 +374,35 @@ public final class Trainer {
         return this;
     }
 
-    /** Seed of the batch order and of the dropout masks. */
+    /**
+     * Seed of the batch order and of the dropout masks.
+     *
+     * @param s the seed
+     * @return this trainer
+     */
     public Trainer seed(long s) {
         this.seed = s;
         return this;
     }
 
+    /**
+     * How training windows are drawn (default random, as nanoGPT).
+     *
+     * @param s random, sequential or shuffled
+     * @return this trainer
+     */
     public Trainer sampling(WindowSampling s) {
         this.sampling = Objects.requireNonNull(s, "sampling");
         return this;
     }
 
-    /** Evaluate on the whole validation set every {@code n} steps and at the end; 0 = only at the end. */
+    /**
+     * Evaluate every {@code n} steps and at the end; 0 = only at the end. Each evaluation scans the
+     * whole validation set, unless {@link #evalIters(int)} makes the periodic ones sampled.
+     *
+     * @param n the interval in steps, {@code >= 0}
+     * @return this trainer
+     */
     public Trainer evalEvery(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("eval interval must be >= 0, got " + n);
@@ -307,7 +411,35 @@ public final class Trainer {
         return this;
     }
 
-    /** Windows per forward pass during evaluation. */
+    /**
+     * Periodic evaluations as nanoGPT's {@code estimate_loss}: the mean loss over {@code n}
+     * batches of random validation windows (the training batch size and context), instead of the
+     * whole validation set. The evaluation at the end of the run stays exact, a full pass, and so
+     * do {@link TrainingReport#finalValLoss()} and {@code Evaluator}. The windows are drawn from
+     * the run's seed and the step, so a run (and a resumed one) is repeatable. 0, the default,
+     * makes every evaluation a full pass.
+     *
+     * <pre>{@code
+     * Trainer.forModel(model).data(train, val).steps(2000).evalEvery(250).evalIters(20).fit();
+     * }</pre>
+     *
+     * @param n batches per periodic evaluation, {@code >= 0}
+     * @return this trainer
+     */
+    public Trainer evalIters(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("eval iterations must be >= 0, got " + n);
+        }
+        this.evalIters = n;
+        return this;
+    }
+
+    /**
+     * Windows per forward pass during a full evaluation.
+     *
+     * @param b windows per batch
+     * @return this trainer
+     */
     public Trainer evalBatchSize(int b) {
         this.evalBatchSize = b;
         return this;
@@ -316,13 +448,21 @@ public final class Trainer {
     /**
      * Where the final model ({@code DIR}), the best one by validation loss ({@code DIR/best}) and
      * the periodic checkpoints ({@code DIR/checkpoints/step-N}) are written.
+     *
+     * @param dir the output directory
+     * @return this trainer
      */
     public Trainer checkpointDir(Path dir) {
         this.checkpointDir = dir;
         return this;
     }
 
-    /** Write a resumable checkpoint every {@code n} steps (needs {@link #checkpointDir}); 0 = never. */
+    /**
+     * Write a resumable checkpoint every {@code n} steps (needs {@link #checkpointDir}); 0 = never.
+     *
+     * @param n the interval in steps, {@code >= 0}
+     * @return this trainer
+     */
     public Trainer checkpointEvery(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + n);
@@ -331,7 +471,12 @@ public final class Trainer {
         return this;
     }
 
-    /** How many of the latest periodic checkpoints to keep (default 3). */
+    /**
+     * How many of the latest periodic checkpoints to keep (default 3).
+     *
+     * @param n the number kept, {@code >= 1}
+     * @return this trainer
+     */
     public Trainer keepCheckpoints(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("must keep at least one checkpoint, got " + n);
@@ -340,13 +485,23 @@ public final class Trainer {
         return this;
     }
 
-    /** Continue the run saved in this checkpoint directory (see {@link TrainingCheckpoint}). */
+    /**
+     * Continue the run saved in this checkpoint directory (see {@link TrainingCheckpoint}).
+     *
+     * @param checkpoint a checkpoint directory
+     * @return this trainer
+     */
     public Trainer resumeFrom(Path checkpoint) {
         this.resumeFrom = checkpoint;
         return this;
     }
 
-    /** The tokenizer to write beside the model in checkpoints and the final directory. */
+    /**
+     * The tokenizer to write beside the model in checkpoints and the final directory.
+     *
+     * @param t the tokenizer
+     * @return this trainer
+     */
     public Trainer tokenizer(Tokenizer t) {
         this.tokenizer = t;
         return this;
@@ -357,6 +512,9 @@ public final class Trainer {
      * on Spark executors ({@code org.decoder4j.distributed.SparkDataParallel}). The optimizer step,
      * schedule, clipping, loss scaling, evaluation and checkpoints stay here, so the trajectory is
      * that of one process with the same batch size; the caller keeps ownership of {@code workers}.
+     *
+     * @param workers the gradient computation
+     * @return this trainer
      */
     public Trainer distributed(GradientComputation workers) {
         this.distributed = Objects.requireNonNull(workers, "workers");
@@ -370,6 +528,9 @@ public final class Trainer {
      * is not applied (the optimizer does not step), so the weights stay those of the last good
      * step while the run waits for a finite one. Steps the fp16 loss scaler skips are counted by
      * {@link #maxSkippedSteps} instead.
+     *
+     * @param n the bad steps allowed in a row, {@code >= 0}
+     * @return this trainer
      */
     public Trainer maxBadSteps(int n) {
         if (n < 0) {
@@ -383,6 +544,9 @@ public final class Trainer {
      * How many optimizer steps in a row the loss scaler may skip (non-finite scaled gradients)
      * before the run stops with a {@link TrainingDivergedException}; default
      * {@value #DEFAULT_MAX_SKIPPED_STEPS}. A few skips while the scale settles are normal.
+     *
+     * @param n the skipped steps allowed in a row, {@code >= 0}
+     * @return this trainer
      */
     public Trainer maxSkippedSteps(int n) {
         if (n < 0) {
@@ -392,12 +556,22 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Adds a listener; listeners are called in the order they were added.
+     *
+     * @param l the listener
+     * @return this trainer
+     */
     public Trainer listener(TrainingListener l) {
         listeners.add(l);
         return this;
     }
 
-    /** Runs the training and returns its summary. */
+    /**
+     * Runs the training and returns its summary.
+     *
+     * @return the steps done, losses, timing and history
+     */
     public TrainingReport fit() {
         if (train == null && customBatches == null) {
             throw new IllegalStateException("no training data: call data(train, val) or batches(sampler, val) first");
@@ -467,6 +641,8 @@ public final class Trainer {
 
         long started = System.nanoTime();
         List<Double> stepMillis = new ArrayList<>();
+        List<TrainingHistory.Point> stepLosses = new ArrayList<>();
+        List<TrainingHistory.Point> evalLosses = new ArrayList<>();
         double lastLoss = Double.NaN;
         long completed = startStep;
         int badInARow = 0;
@@ -505,6 +681,7 @@ public final class Trainer {
             }
             double millis = (System.nanoTime() - t0) / 1e6;
             stepMillis.add(millis);
+            stepLosses.add(new TrainingHistory.Point(step, loss));
             lastLoss = loss;
             boolean bad = !skipped && (!(loss < lossLimit) || !Double.isFinite(norm));   // NaN fails "<" too
             badInARow = bad ? badInARow + 1 : 0;
@@ -536,8 +713,9 @@ public final class Trainer {
             completed = done;
             boolean evalNow = val != null && ((evalEvery > 0 && done % evalEvery == 0) || done == totalSteps);
             if (evalNow) {
-                EvalResult r = validate();
+                EvalResult r = validate(done, done == totalSteps);
                 lastVal = r.loss();
+                evalLosses.add(new TrainingHistory.Point(done, r.loss()));
                 if (!Double.isFinite(r.loss())) {
                     LOG.warn("step {}: validation loss is {}; not an improvement", done, r.loss());
                 } else if (r.loss() < bestVal) {                         // NaN and infinity never improve
@@ -575,7 +753,8 @@ public final class Trainer {
         double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
         TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, noneIfInfinite(bestVal), median,
                 tokensPerSecond,
-                (System.nanoTime() - started) / 1e9, scaler == null ? 0 : scaler.skippedSteps());
+                (System.nanoTime() - started) / 1e9, scaler == null ? 0 : scaler.skippedSteps(),
+                new TrainingHistory(stepLosses, evalLosses));
         listeners.forEach(l -> l.onFinish(report));
         return report;
     }
@@ -715,8 +894,26 @@ public final class Trainer {
         }
     }
 
-    private EvalResult validate() {
-        return Evaluator.of(model).contextLength(contextLength).batchSize(evalBatchSize).evaluate(val);
+    /**
+     * The validation loss after {@code done} steps: a full pass when {@code exact} or without
+     * {@link #evalIters(int)}, else the mean over {@code evalIters} batches of random windows.
+     */
+    private EvalResult validate(long done, boolean exact) {
+        Evaluator evaluator = Evaluator.of(model).contextLength(contextLength);
+        if (exact || evalIters == 0) {
+            return evaluator.batchSize(evalBatchSize).evaluate(val);
+        }
+        RandomWindows windows = new RandomWindows(val, batchSize, contextLength,
+                seed * 0x2545F4914F6CDD1DL + done);
+        List<Batch> batches = new ArrayList<>(evalIters);
+        try {
+            for (int i = 0; i < evalIters; i++) {
+                batches.add(windows.next());
+            }
+            return evaluator.evaluate(batches);
+        } finally {
+            batches.forEach(Batch::close);
+        }
     }
 
     private void saveModel(Path dir) {

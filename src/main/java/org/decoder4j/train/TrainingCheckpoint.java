@@ -75,17 +75,30 @@ public final class TrainingCheckpoint {
         this.state = state;
     }
 
-    /** The recorded run state. */
+    /**
+     * The recorded run state.
+     *
+     * @return the run state
+     */
     public TrainerState state() {
         return state;
     }
 
-    /** The checkpoint directory. */
+    /**
+     * The checkpoint directory.
+     *
+     * @return the directory
+     */
     public Path directory() {
         return dir;
     }
 
-    /** The name of the checkpoint directory for {@code step} steps: {@code step-<step>}. */
+    /**
+     * The name of the checkpoint directory for {@code step} steps: {@code step-<step>}.
+     *
+     * @param step the step count
+     * @return the directory name
+     */
     public static String directoryName(long step) {
         return "step-" + step;
     }
@@ -94,6 +107,11 @@ public final class TrainingCheckpoint {
      * Writes a checkpoint to {@code dir}, replacing what was there in one rename.
      *
      * @param tokenizer written beside the model when not null
+     * @param dir the checkpoint directory
+     * @param model the model whose weights are saved
+     * @param optimizer the optimizer whose state is saved
+     * @param state the run state
+     * @throws IOException if a file cannot be written; the previous checkpoint is then unchanged
      */
     public static void write(Path dir, GPT model, Optimizer optimizer, TrainerState state, Tokenizer tokenizer)
             throws IOException {
@@ -121,6 +139,8 @@ public final class TrainingCheckpoint {
      *
      * @throws NoSuchFileException if {@code dir} is not a checkpoint directory
      * @throws IOException if a file is malformed; the message names it
+     * @param dir a checkpoint directory
+     * @return the checkpoint
      */
     public static TrainingCheckpoint read(Path dir) throws IOException {
         Path file = dir.resolve(STATE_FILE);
@@ -145,6 +165,9 @@ public final class TrainingCheckpoint {
      *
      * @throws IllegalArgumentException if the checkpoint's architecture differs from the model's
      *                                  or its optimizer state does not fit the optimizer
+     * @param model a model of the checkpoint's architecture
+     * @param optimizer an optimizer over that model's parameters
+     * @throws IOException if a file cannot be read or is malformed
      */
     public void restoreInto(GPT model, Optimizer optimizer) throws IOException {
         GPTConfig saved = HuggingFaceGpt2.readConfig(dir.resolve(HuggingFaceGpt2.CONFIG_FILE));
@@ -158,13 +181,25 @@ public final class TrainingCheckpoint {
         optimizer.loadState(new OptimizerState(state.optimizerSteps(), state.groupLrs(), tensors));
     }
 
-    /** The checkpoint with the most steps among {@code checkpoints/step-N}, if any. */
+    /**
+     * The checkpoint with the most steps among {@code checkpoints/step-N}, if any.
+     *
+     * @param checkpoints the directory holding {@code step-N} checkpoints
+     * @return the latest checkpoint, or empty
+     * @throws IOException if the directory cannot be listed
+     */
     public static Optional<Path> latest(Path checkpoints) throws IOException {
         List<Path> all = list(checkpoints);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    /** Deletes all but the {@code keep} checkpoints with the most steps in {@code checkpoints}. */
+    /**
+     * Deletes all but the {@code keep} checkpoints with the most steps in {@code checkpoints}.
+     *
+     * @param checkpoints the directory holding {@code step-N} checkpoints
+     * @param keep how many to keep
+     * @throws IOException if a checkpoint cannot be deleted
+     */
     public static void prune(Path checkpoints, int keep) throws IOException {
         prune(checkpoints, keep, Long.MAX_VALUE);
     }
@@ -173,6 +208,11 @@ public final class TrainingCheckpoint {
      * Deletes all but the {@code keep} checkpoints with the most steps among those of at most
      * {@code upToStep} steps: checkpoints beyond it (left by another run) never push out the
      * current run's, and are not deleted either.
+     *
+     * @param checkpoints the directory holding {@code step-N} checkpoints
+     * @param keep how many to keep
+     * @param upToStep the current run's step count
+     * @throws IOException if a checkpoint cannot be deleted
      */
     public static void prune(Path checkpoints, int keep, long upToStep) throws IOException {
         List<Path> all = list(checkpoints).stream().filter(p -> stepOf(p) <= upToStep).toList();
@@ -189,6 +229,10 @@ public final class TrainingCheckpoint {
      * <pre>{@code
      * List<Path> old = TrainingCheckpoint.runCheckpoints(Path.of("out"));   // [out/checkpoints/step-400, out/best]
      * }</pre>
+     *
+     * @param runDir a run's output directory
+     * @return the checkpoint directories
+     * @throws IOException if the directory cannot be listed
      */
     public static List<Path> runCheckpoints(Path runDir) throws IOException {
         List<Path> found = new ArrayList<>(list(runDir.resolve("checkpoints")));
@@ -198,7 +242,12 @@ public final class TrainingCheckpoint {
         return found;
     }
 
-    /** Deletes the checkpoints {@link #runCheckpoints} lists, for a fresh run that replaces them. */
+    /**
+     * Deletes the checkpoints {@link #runCheckpoints} lists, for a fresh run that replaces them.
+     *
+     * @param runDir a run's output directory
+     * @throws IOException if a checkpoint cannot be deleted
+     */
     public static void removeRunCheckpoints(Path runDir) throws IOException {
         for (Path p : runCheckpoints(runDir)) {
             deleteTree(p);
@@ -211,6 +260,8 @@ public final class TrainingCheckpoint {
      * finished checkpoint is never in one.
      *
      * @return the directories deleted
+     * @param runDir a run's output directory
+     * @throws IOException if a directory cannot be deleted
      */
     public static List<Path> removeStaging(Path runDir) throws IOException {
         List<Path> removed = new ArrayList<>();

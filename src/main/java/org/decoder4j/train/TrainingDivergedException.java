@@ -20,6 +20,7 @@ import java.util.Optional;
  */
 public final class TrainingDivergedException extends IllegalStateException {
 
+    /** The 0-based index of the step that ended the run. */
     private final long step;
     private final transient Path lastCheckpoint;
 
@@ -34,12 +35,20 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.lastCheckpoint = lastCheckpoint;
     }
 
-    /** The 0-based index of the step that ended the run. */
+    /**
+     * The 0-based index of the step that ended the run.
+     *
+     * @return the step index
+     */
     public long step() {
         return step;
     }
 
-    /** The latest checkpoint this run wrote before it diverged, if any. */
+    /**
+     * The latest checkpoint this run wrote before it diverged, if any.
+     *
+     * @return the checkpoint directory, or empty
+     */
     public Optional<Path> lastCheckpoint() {
         return Optional.ofNullable(lastCheckpoint);
     }

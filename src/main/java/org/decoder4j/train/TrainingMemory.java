@@ -24,6 +24,7 @@ public final class TrainingMemory {
      * @param context   tokens per window
      * @param origin    who asks, for the message ("train", a class name)
      * @throws IllegalArgumentException naming the batch size or the config key that is too large
+     * @param config the model's shape
      */
     public static void check(GPTConfig config, long batchSize, long context, String origin) {
         double logits = 2.0 * Float.BYTES * batchSize * context * config.vocabSize();

@@ -41,7 +41,7 @@ class PaddedVocabularySampleTest {
     @Test
     void generationDrawsOnlyTheTokenizersIds() {
         Generator generator = Generator.of(gpt, tokenizer);
-        for (Sampling s : new Sampling[] {Sampling.greedy(), Sampling.topK(50).temperature(2.0).seed(3)}) {
+        for (Sampling s : new Sampling[] {Sampling.greedy(), Sampling.random().topK(50).temperature(2.0).seed(3)}) {
             int[] ids = generator.generate(tokenizer.encode("ab"), s, 40, id -> { });
             for (int id : ids) {
                 assertTrue(id < tokenizer.vocabSize(), "id " + id + " is not the tokenizer's");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.decoder4j.testdata.TinyShakespeare;
 
 class BpeTrainerTest {
 
@@ -90,8 +90,7 @@ class BpeTrainerTest {
 
     @Test
     void mergesAreTheReferenceTrainersOnAShakespearePrefix() throws Exception {
-        Path shakespeare = CharCorpusPreparationTest.SHAKESPEARE;
-        assumeTrue(Files.isRegularFile(shakespeare), "Tiny Shakespeare not at " + shakespeare);
+        Path shakespeare = TinyShakespeare.path();
         String text = Files.readString(shakespeare).substring(0, 100_000);
         BpeTokenizer tok = BpeTrainer.vocabularySize(512).train(text);
         assertEquals(512, tok.vocabSize());
@@ -100,8 +99,7 @@ class BpeTrainerTest {
 
     @Test
     void tinyShakespeareWith4096Tokens() throws Exception {
-        Path shakespeare = CharCorpusPreparationTest.SHAKESPEARE;
-        assumeTrue(Files.isRegularFile(shakespeare), "Tiny Shakespeare not at " + shakespeare);
+        Path shakespeare = TinyShakespeare.path();
         PreparedCorpus c = CorpusPreparation.trainingBpe(4096).prepare(shakespeare, dir);
         assertEquals(4096, c.vocabSize());
         BpeTokenizer tok = (BpeTokenizer) Tokenizer.load(dir);

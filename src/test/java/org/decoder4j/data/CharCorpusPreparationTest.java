@@ -3,7 +3,6 @@ package org.decoder4j.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +13,10 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.decoder4j.testdata.TinyShakespeare;
 
 class CharCorpusPreparationTest {
 
-    static final Path SHAKESPEARE = Path.of("../shared/data/tinyshakespeare.txt");
 
     @TempDir
     Path dir;
@@ -28,8 +27,7 @@ class CharCorpusPreparationTest {
 
     @Test
     void tinyShakespeareMatchesNanoGptByteForByte() throws Exception {
-        assumeTrue(Files.isRegularFile(SHAKESPEARE), "Tiny Shakespeare not at " + SHAKESPEARE);
-        PreparedCorpus c = CharCorpusPreparation.prepare(SHAKESPEARE, dir);
+        PreparedCorpus c = CharCorpusPreparation.prepare(TinyShakespeare.path(), dir);
 
         assertEquals(65, c.vocabSize());
         assertEquals(1_115_394, c.characters());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -20,10 +19,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.decoder4j.testdata.TinyShakespeare;
 
 class CorpusPreparationTest {
 
-    static final Path SHAKESPEARE = CharCorpusPreparationTest.SHAKESPEARE;
 
     @TempDir
     Path dir;
@@ -34,7 +33,7 @@ class CorpusPreparationTest {
 
     @Test
     void gpt2OnTinyShakespeareGivesNanoGptsTokenFiles() throws Exception {
-        assumeTrue(Files.isRegularFile(SHAKESPEARE), "Tiny Shakespeare not at " + SHAKESPEARE);
+        Path shakespeare = TinyShakespeare.path();
         JsonNode expected = TiktokenFixture.GPT2.get("tinyshakespeare");
         // Whole-text chunks, and chunks of ~10,000 characters cut where pre-tokenisation allows.
         for (int chunk : new int[] {4 << 20, 10_000}) {
@@ -46,7 +45,7 @@ class CorpusPreparationTest {
                             stages.add(stage);
                         }
                     })
-                    .prepare(SHAKESPEARE, out);
+                    .prepare(shakespeare, out);
             assertEquals(List.of("reading", "encoding"), stages);
             assertEquals(50257, c.vocabSize());
             assertEquals(1_115_394, c.characters());
@@ -62,8 +61,8 @@ class CorpusPreparationTest {
 
     @Test
     void charactersInSmallChunksStillMatchNanoGpt() throws Exception {
-        assumeTrue(Files.isRegularFile(SHAKESPEARE), "Tiny Shakespeare not at " + SHAKESPEARE);
-        PreparedCorpus c = CorpusPreparation.characters().chunkChars(777).prepare(SHAKESPEARE, dir);
+        Path shakespeare = TinyShakespeare.path();
+        PreparedCorpus c = CorpusPreparation.characters().chunkChars(777).prepare(shakespeare, dir);
         assertEquals(65, c.vocabSize());
         // SHA-256 of the train.bin and val.bin written by nanoGPT's data/shakespeare_char/prepare.py
         assertEquals("6ec305602a99ac2802745a134e1f5e33e2231b4855525b00b9aebb730ac2626f", sha256(c.trainFile()));

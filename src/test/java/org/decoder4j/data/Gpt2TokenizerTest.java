@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.decoder4j.testdata.TinyShakespeare;
 
 /**
  * GPT-2's BPE, both as JTokkit's encoding ({@link Gpt2Tokenizer}) and as GPT-2's Hugging Face
@@ -27,7 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class Gpt2TokenizerTest {
 
-    static final Path SHAKESPEARE = Path.of("../shared/data/tinyshakespeare.txt");
 
     @TempDir
     static Path huggingFaceDir;
@@ -105,8 +104,7 @@ class Gpt2TokenizerTest {
     @ParameterizedTest
     @MethodSource("tokenizers")
     void tinyShakespeareGivesTiktokensIds(Tokenizer tok) throws IOException {
-        assumeTrue(Files.isRegularFile(SHAKESPEARE), "Tiny Shakespeare not at " + SHAKESPEARE);
-        String text = Files.readString(SHAKESPEARE);
+        String text = Files.readString(TinyShakespeare.path());
         JsonNode expected = TiktokenFixture.GPT2.get("tinyshakespeare");
         assertEquals(expected.get("characters").intValue(), text.codePointCount(0, text.length()));
         int split = expected.get("split_character").intValue();          // all ASCII: chars are code points

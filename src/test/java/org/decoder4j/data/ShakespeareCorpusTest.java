@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.decoder4j.testdata.TinyShakespeare;
 
 class ShakespeareCorpusTest {
 
@@ -27,8 +27,7 @@ class ShakespeareCorpusTest {
     Path dir;
 
     private static byte[] corpus() throws IOException {
-        assumeTrue(Files.isRegularFile(CharCorpusPreparationTest.SHAKESPEARE), "Tiny Shakespeare not available");
-        return Files.readAllBytes(CharCorpusPreparationTest.SHAKESPEARE);
+        return Files.readAllBytes(TinyShakespeare.path());
     }
 
     /** Serves {@code body} at /input.txt on a loopback port while the action runs. */

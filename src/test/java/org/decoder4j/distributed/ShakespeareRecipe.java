@@ -15,25 +15,28 @@ import org.decoder4j.optim.AdamW;
 import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.train.StepResult;
 import org.decoder4j.train.Trainer;
+import org.decoder4j.testdata.GeneratedPlay;
 import org.decoder4j.train.TrainingListener;
 
-/** The Shakespeare character recipe the distributed tests compare single-process and data-parallel runs with. */
+/** nanoGPT's Shakespeare character recipe, on generated play text, that the distributed tests compare single-process and data-parallel runs with. */
 final class ShakespeareRecipe {
 
-    static final Path CORPUS = Path.of("../shared/data/tinyshakespeare.txt");
+    /** Characters of generated play text the recipe trains on: the comparisons need text, not Shakespeare's. */
+    static final int CORPUS_CHARS = 300_000;
     /** The acceptance tolerance: data-parallel losses equal single-process ones to this relative difference. */
     static final double TOLERANCE = 1e-5;
 
     private ShakespeareRecipe() {
     }
 
-    static boolean available() {
-        return Files.isRegularFile(CORPUS);
-    }
-
-    /** nanoGPT's character preparation of Tiny Shakespeare into {@code dir}: train.bin, val.bin, tokenizer.json. */
+    /**
+     * nanoGPT's character preparation of generated play text ({@link GeneratedPlay}) into
+     * {@code dir}: train.bin, val.bin, tokenizer.json.
+     */
     static PreparedCorpus prepare(Path dir) throws IOException {
-        return CharCorpusPreparation.prepare(CORPUS, dir);
+        Files.createDirectories(dir);
+        Path text = GeneratedPlay.write(dir.resolve("play.txt"), CORPUS_CHARS, 1337);
+        return CharCorpusPreparation.prepare(text, dir);
     }
 
     /** 4 layers, 4 heads, 128 channels, context 64, no dropout, seed 1337. */
@@ -44,7 +47,7 @@ final class ShakespeareRecipe {
 
     /** The recipe's trainer: AdamW 1e-3 (0.9, 0.99), weight decay 0.1, warmup 100 then cosine to 1e-4, clip 1.0. */
     static Trainer trainer(GPT model, TokenDataset train, int batchSize, long steps) {
-        return Trainer.forModel(model).data(train, null).batchSize(batchSize).steps(steps).seed(1337)
+        return Trainer.forModel(model).data(train).batchSize(batchSize).steps(steps).seed(1337)
                 .optimizer(AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1))
                 .schedule(LrSchedule.warmupCosine(100, 2000, 1e-4))
                 .clipGradNorm(1.0);

@@ -3,7 +3,6 @@ package org.decoder4j.distributed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +32,6 @@ class SparkDataParallelTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(ShakespeareRecipe.available(), "Tiny Shakespeare not at " + ShakespeareRecipe.CORPUS);
         corpus = ShakespeareRecipe.prepare(dir.resolve("data"));
         train = TokenDataset.open(corpus.trainFile());
         workers = SparkDataParallel.local(2);

@@ -3,7 +3,6 @@ package org.decoder4j.distributed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +56,6 @@ class StandaloneClusterTest {
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
-        assumeTrue(ShakespeareRecipe.available(), "Tiny Shakespeare not at " + ShakespeareRecipe.CORPUS);
         deleteTree(DIR);
         corpus = ShakespeareRecipe.prepare(DIR.resolve("data"));
         train = TokenDataset.open(corpus.trainFile());

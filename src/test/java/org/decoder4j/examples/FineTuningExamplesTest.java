@@ -2,7 +2,6 @@ package org.decoder4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,18 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.decoder4j.testdata.GeneratedPlay;
 
 /** Runs the fine-tuning examples for a few steps on the start of Tiny Shakespeare, so that they keep working. */
 class FineTuningExamplesTest {
-
-    private static final Path CORPUS = Path.of("../shared/data/tinyshakespeare.txt");
 
     @TempDir
     Path dir;
 
     private Path corpus() throws Exception {
-        assumeTrue(Files.isRegularFile(CORPUS), "Tiny Shakespeare not at " + CORPUS);
-        String text = Files.readString(CORPUS, StandardCharsets.UTF_8).substring(0, 60_000);
+        String text = GeneratedPlay.text(60_000, 1);
         return Files.writeString(dir.resolve("shakespeare.txt"), text);
     }
 

@@ -1,7 +1,6 @@
 package org.decoder4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,20 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.decoder4j.testdata.GeneratedPlay;
 
 /** Runs the Shakespeare example program for a few steps, so that the test command keeps it working. */
 class ShakespeareCharactersTest {
-
-    private static final Path CORPUS = Path.of("../shared/data/tinyshakespeare.txt");
 
     @TempDir
     Path dir;
 
     @Test
     void runsBriefly() throws Exception {
-        assumeTrue(Files.isRegularFile(CORPUS), "Tiny Shakespeare not at " + CORPUS);
         // The first 100,000 characters: the validation split (10,000 tokens) is scored in a moment.
-        String text = Files.readString(CORPUS, StandardCharsets.UTF_8).substring(0, 100_000);
+        String text = GeneratedPlay.text(100_000, 1);
         Path corpus = Files.writeString(dir.resolve("shakespeare.txt"), text);
 
         PrintStream stdout = System.out;

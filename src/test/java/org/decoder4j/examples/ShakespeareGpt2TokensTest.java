@@ -2,7 +2,6 @@ package org.decoder4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,20 +11,18 @@ import java.nio.file.Path;
 import org.decoder4j.data.Gpt2Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.decoder4j.testdata.GeneratedPlay;
 
 /** Runs the GPT-2 token example for a few steps, so that the test command keeps it working. */
 class ShakespeareGpt2TokensTest {
-
-    private static final Path CORPUS = Path.of("../shared/data/tinyshakespeare.txt");
 
     @TempDir
     Path dir;
 
     @Test
     void runsBriefly() throws Exception {
-        assumeTrue(Files.isRegularFile(CORPUS), "Tiny Shakespeare not at " + CORPUS);
         // The first 100,000 characters: scoring the validation split over 50,257 logits takes a moment.
-        String text = Files.readString(CORPUS, StandardCharsets.UTF_8).substring(0, 100_000);
+        String text = GeneratedPlay.text(100_000, 1);
         Path corpus = Files.writeString(dir.resolve("shakespeare.txt"), text);
         int[] train = Gpt2Tokenizer.standard().encode(text.substring(0, 90_000));
         int[] val = Gpt2Tokenizer.standard().encode(text.substring(90_000));

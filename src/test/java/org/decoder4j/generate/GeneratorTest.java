@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.decoder4j.data.CharTokenizer;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.tensor.NoGrad;
@@ -68,12 +70,38 @@ class GeneratorTest {
     @Test
     void aSeedGivesTheSameSampleEveryTimeAndAnotherSeedAnother() {
         Generator gen = Generator.of(model, tokenizer);
-        Sampling s = Sampling.topK(20).temperature(1.5).topP(0.95).repetitionPenalty(1.3).seed(7);
+        Sampling s = Sampling.random().topK(20).temperature(1.5).topP(0.95).repetitionPenalty(1.3).seed(7);
         String first = gen.generate("the ", s, 60);
         assertEquals(first, gen.generate("the ", s, 60));
         assertEquals(first, gen.withCache(false).generate("the ", s, 60));
         assertNotEquals(first, gen.generate("the ", s.seed(8), 60));
         assertTrue(first.startsWith("the ") && first.length() == 64, first);
+    }
+
+    @Test
+    void withoutASeedEachCallDrawsFreshText() {
+        Generator gen = Generator.of(model, tokenizer);
+        Sampling unseeded = Sampling.random().temperature(1.5);
+        Set<String> texts = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            texts.add(gen.generate("the ", unseeded, 60));
+        }
+        // 60 draws over 30 tokens at temperature 1.5: four equal texts by chance are out of the question
+        assertEquals(4, texts.size(), texts.toString());
+        assertTrue(unseeded.seed().isEmpty());
+        assertEquals(gen.generate("the ", unseeded.seed(3), 60), gen.generate("the ", unseeded.seed(3), 60));
+        assertTrue(unseeded.seed(3).unseeded().seed().isEmpty());
+    }
+
+    @Test
+    void theStringResultIsTheCompletionsFullText() {
+        Generator gen = Generator.of(model, tokenizer);
+        Sampling s = Sampling.random().seed(11);
+        Completion c = gen.generate("abc", s, Stopping.after(20), t -> { });
+        assertEquals("abc", c.prompt());
+        assertEquals("abc" + c.text(), c.fullText());
+        assertEquals(c.fullText(), gen.generate("abc", s, 20));
+        assertEquals(c.fullText(), gen.generate(tokenizer, "abc", s, 20));
     }
 
     @Test

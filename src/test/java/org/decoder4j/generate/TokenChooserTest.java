@@ -53,9 +53,9 @@ class TokenChooserTest {
 
     @Test
     void topKKeepsTheKMostLikelyAndTiesWithTheKth() {
-        double[] p = TokenChooser.filteredProbabilities(logitsOf(0.1, 0.4, 0.3, 0.2), Sampling.topK(2));
+        double[] p = TokenChooser.filteredProbabilities(logitsOf(0.1, 0.4, 0.3, 0.2), Sampling.random().topK(2));
         assertArrayEquals(new double[] {0, 4.0 / 7, 3.0 / 7, 0}, p, EPS);
-        double[] tied = TokenChooser.filteredProbabilities(new double[] {1, 2, 2, 0}, Sampling.topK(1));
+        double[] tied = TokenChooser.filteredProbabilities(new double[] {1, 2, 2, 0}, Sampling.random().topK(1));
         assertArrayEquals(new double[] {0, 0.5, 0.5, 0}, tied, EPS);
     }
 
@@ -79,7 +79,7 @@ class TokenChooserTest {
     void temperatureThenTopKThenTopPCombine() {
         // temperature 0.5 squares the probabilities: [0.4, 0.3, 0.2, 0.1] -> [16, 9, 4, 1] / 30;
         // top-k 3 leaves [16, 9, 4] / 29; top-p 0.8: 16/29 = 0.55 < 0.8 <= 25/29 = 0.86
-        Sampling s = Sampling.topK(3).temperature(0.5).topP(0.8);
+        Sampling s = Sampling.random().topK(3).temperature(0.5).topP(0.8);
         assertArrayEquals(new double[] {16.0 / 25, 9.0 / 25, 0, 0},
                 TokenChooser.filteredProbabilities(logitsOf(0.4, 0.3, 0.2, 0.1), s), EPS);
     }
@@ -112,8 +112,8 @@ class TokenChooserTest {
     void badSettingsAreRefusedWithTheirName() {
         assertMessage(() -> Sampling.random().topP(0), "top-p must be in (0, 1], got 0.0");
         assertMessage(() -> Sampling.random().topP(1.5), "top-p must be in (0, 1], got 1.5");
-        assertMessage(() -> Sampling.topK(0), "top-k must be >= 1, got 0");
-        assertMessage(() -> Sampling.random().withTopK(-3), "top-k must be >= 1, got -3");
+        assertMessage(() -> Sampling.random().topK(0), "top-k must be >= 1, got 0");
+        assertMessage(() -> Sampling.random().topK(-3), "top-k must be >= 1, got -3");
         assertMessage(() -> Sampling.random().temperature(-0.1), "temperature must be a finite number >= 0, got -0.1");
         assertMessage(() -> Sampling.random().repetitionPenalty(0), "repetition penalty must be a finite number > 0, got 0.0");
         assertMessage(() -> Sampling.random().repetitionPenalty(-1), "repetition penalty must be a finite number > 0, got -1.0");

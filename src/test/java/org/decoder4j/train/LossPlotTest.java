@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,5 +107,22 @@ class LossPlotTest {
     void refusesBadSettings() {
         assertThrows(IllegalArgumentException.class, () -> LossPlot.to(dir.resolve("x.png")).size(0, 10));
         assertThrows(IllegalArgumentException.class, () -> LossPlot.to(dir.resolve("x.png")).smoothing(1.0));
+    }
+
+    @Test
+    void withoutXChartOnTheClassPathAskingForAPlotSaysWhatToAdd() throws Exception {
+        URL classes = LossPlot.class.getProtectionDomain().getCodeSource().getLocation();
+        URL slf4j = org.slf4j.LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader withoutXChart = new URLClassLoader(new URL[] {classes, slf4j},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> plot = withoutXChart.loadClass(LossPlot.class.getName());
+            InvocationTargetException e = assertThrows(InvocationTargetException.class,
+                    () -> plot.getMethod("to", Path.class).invoke(null, dir.resolve("loss.png")));
+            assertEquals(IllegalStateException.class, e.getCause().getClass());
+            assertEquals("LossPlot draws with XChart, an optional dependency of decoder4j that is not on the class "
+                    + "path: add org.knowm.xchart:xchart:3.8.8 to your build to write loss plots (the command-line "
+                    + "jar has it)", e.getCause().getMessage());
+        }
+        LossPlot.requireXChart(LossPlot.class.getClassLoader());                 // here it is there
     }
 }

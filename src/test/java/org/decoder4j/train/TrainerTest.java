@@ -59,6 +59,64 @@ class TrainerTest {
     }
 
     @Test
+    void theReportHoldsEveryStepsLossWithoutValidationData() {
+        List<Double> seen = new ArrayList<>();
+        TrainingReport report = Trainer.forModel(tiny(4)).data(pattern(500)).batchSize(8).steps(40).seed(2)
+                .optimizer(AdamW.lr(1e-2)).listener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepResult s) {
+                        seen.add(s.loss());
+                    }
+                }).fit();
+        TrainingHistory h = report.history();
+        assertEquals(40, h.steps().size());
+        assertEquals(List.of(), h.evaluations());
+        assertArrayEquals(seen.stream().mapToDouble(Double::doubleValue).toArray(), h.stepLosses());
+        assertEquals(0, h.steps().get(0).step());
+        assertEquals(39, h.steps().get(39).step());
+        assertEquals(report.finalTrainLoss(), h.stepLosses()[39]);
+        assertTrue(h.stepLosses()[39] < h.stepLosses()[0] - 0.5, "the loss dropped: " + seen);
+        assertTrue(Double.isNaN(report.finalValLoss()));
+    }
+
+    @Test
+    void periodicEvaluationsSampleEvalItersBatchesAndTheLastOneIsAFullPass() {
+        TokenDataset val = pattern(300);
+        GPT model = tiny(5);
+        List<EvalResult> evaluations = new ArrayList<>();
+        List<Double> exactAtTheTime = new ArrayList<>();
+        TrainingReport report = Trainer.forModel(model).data(pattern(500), val).batchSize(4).steps(10).seed(3)
+                .evalEvery(5).evalIters(3).listener(new TrainingListener() {
+                    @Override
+                    public void onEvaluation(long step, EvalResult r) {
+                        evaluations.add(r);
+                        exactAtTheTime.add(Evaluator.of(model).evaluate(val).loss());
+                    }
+                }).fit();
+        assertEquals(2, evaluations.size());
+        assertEquals(3 * 4 * 8, evaluations.get(0).tokens(), "3 batches of 4 windows of 8 tokens");
+        assertEquals(299 / 8 * 8, evaluations.get(1).tokens(), "every consecutive window of the file");
+        assertEquals(exactAtTheTime.get(1), evaluations.get(1).loss());
+        assertEquals(exactAtTheTime.get(1), report.finalValLoss());
+        assertEquals(List.of(new TrainingHistory.Point(5, evaluations.get(0).loss()),
+                new TrainingHistory.Point(10, evaluations.get(1).loss())), report.history().evaluations());
+        assertEquals("eval iterations must be >= 0, got -1", assertThrows(IllegalArgumentException.class,
+                () -> Trainer.forModel(model).evalIters(-1)).getMessage());
+    }
+
+    @Test
+    void sampledEvaluationsAreRepeatable() {
+        double[] a = sampledEvaluations();
+        assertArrayEquals(a, sampledEvaluations());
+    }
+
+    private static double[] sampledEvaluations() {
+        TrainingReport report = Trainer.forModel(tiny(6)).data(pattern(500), pattern(300)).batchSize(4).steps(6)
+                .seed(3).evalEvery(2).evalIters(2).fit();
+        return report.history().evaluations().stream().mapToDouble(TrainingHistory.Point::loss).toArray();
+    }
+
+    @Test
     void sameSeedSameLosses() {
         assertArrayEquals(losses(7), losses(7));
         double[] other = losses(8);

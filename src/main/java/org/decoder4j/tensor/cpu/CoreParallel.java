@@ -24,6 +24,13 @@ public final class CoreParallel {
     /** One range of a split loop: the range's number (0 up to {@link #maxRanges()}) and its indices. */
     @FunctionalInterface
     public interface RangeTask {
+        /**
+         * Does the work of one range.
+         *
+         * @param part the range's number
+         * @param from its first index
+         * @param to the index after its last
+         */
         void run(int part, int from, int to);
     }
 
@@ -47,12 +54,20 @@ public final class CoreParallel {
     private CoreParallel() {
     }
 
-    /** How many threads share a loop: the workers and the caller. */
+    /**
+     * How many threads share a loop: the workers and the caller.
+     *
+     * @return the thread count
+     */
     public static int parts() {
         return PARTS;
     }
 
-    /** The most ranges a loop is split into, and so the size for per-range partial results. */
+    /**
+     * The most ranges a loop is split into, and so the size for per-range partial results.
+     *
+     * @return the range count
+     */
     public static int maxRanges() {
         return PARTS == 1 ? 1 : PARTS * RANGES_PER_THREAD;
     }
@@ -64,6 +79,10 @@ public final class CoreParallel {
      * done, rethrowing the first failure. The ranges depend only on {@code n}, {@code minPerRange}
      * and the thread count, never on which thread runs them, so per-range partial results added in
      * range order repeat exactly.
+     *
+     * @param n the number of indices
+     * @param minPerRange the fewest indices in a range
+     * @param task the work of one range
      */
     public static void forRanges(int n, int minPerRange, RangeTask task) {
         int ranges = (int) Math.min(maxRanges(), Math.max(1, n / Math.max(1, (long) minPerRange)));

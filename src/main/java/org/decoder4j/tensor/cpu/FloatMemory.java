@@ -29,7 +29,12 @@ public final class FloatMemory {
         return HOST_MEMORY;
     }
 
-    /** Whether {@link #of} can expose this array without a copy (dense float32 on the CPU backend). */
+    /**
+     * Whether {@link #of} can expose this array without a copy (dense float32 on the CPU backend).
+     *
+     * @param x an array
+     * @return true if it can be exposed without a copy
+     */
     public static boolean isDenseFloat(INDArray x) {
         if (x.dataType() != DataType.FLOAT || !HOST_MEMORY) {
             return false;
@@ -47,7 +52,12 @@ public final class FloatMemory {
         return true;
     }
 
-    /** The array's elements in C order; reads and writes go to the array itself. */
+    /**
+     * The array's elements in C order; reads and writes go to the array itself.
+     *
+     * @param x a dense float32 array
+     * @return a buffer over its memory
+     */
     public static FloatBuffer of(INDArray x) {
         if (!isDenseFloat(x)) {
             throw new IllegalArgumentException("expected a dense C-ordered float32 array, got "
