@@ -224,6 +224,7 @@ public final class GPT extends Module {
      * }</pre>
      *
      * @param tokens one token id per sequence {@code [B]}, B the cache's batch size
+     * @param cache  the positions seen so far; the tokens go to position {@code cache.length()}
      * @return logits {@code [B, vocabSize]} row-major
      */
     public float[] decodeStep(int[] tokens, KvCache cache) {

@@ -32,6 +32,23 @@ public final class SinglePositionDecoder {
     /**
      * The parameters of one pre-layer-norm block, each weight stored {@code [out, in]} as in
      * {@code torch.nn.Linear}: {@code x += proj(attn(ln1(x))); x += fcProj(gelu(fc(ln2(x))))}.
+     *
+     * @param ln1Gain    first layer norm's gain {@code [C]}
+     * @param ln1Bias    first layer norm's bias {@code [C]}
+     * @param query      {@code [C, C]}
+     * @param queryBias  {@code [C]}
+     * @param key        {@code [C, C]}
+     * @param keyBias    {@code [C]}
+     * @param value      {@code [C, C]}
+     * @param valueBias  {@code [C]}
+     * @param proj       attention output projection {@code [C, C]}
+     * @param projBias   {@code [C]}
+     * @param ln2Gain    second layer norm's gain {@code [C]}
+     * @param ln2Bias    second layer norm's bias {@code [C]}
+     * @param fc         feed-forward expansion {@code [4C, C]}
+     * @param fcBias     {@code [4C]}
+     * @param fcProj     feed-forward projection {@code [C, 4C]}
+     * @param fcProjBias {@code [C]}
      */
     public record Block(INDArray ln1Gain, INDArray ln1Bias,
                         INDArray query, INDArray queryBias, INDArray key, INDArray keyBias,
@@ -49,6 +66,14 @@ public final class SinglePositionDecoder {
      * A whole decoder: token embedding {@code [V, C]} (also the tied output head), position
      * embedding {@code [Tmax, C]}, the blocks, the final layer norm, the head count and the layer
      * norms' ε.
+     *
+     * @param tokenEmbedding    {@code [V, C]}, also the output head
+     * @param positionEmbedding {@code [Tmax, C]}
+     * @param blocks            the blocks in order
+     * @param finalGain         the final layer norm's gain {@code [C]}
+     * @param finalBias         the final layer norm's bias {@code [C]}
+     * @param heads             attention heads
+     * @param epsilon           the layer norms' ε
      */
     public record Weights(INDArray tokenEmbedding, INDArray positionEmbedding, List<Block> blocks,
                           INDArray finalGain, INDArray finalBias, int heads, double epsilon) {
@@ -87,7 +112,12 @@ public final class SinglePositionDecoder {
     private final FloatPointer in;
     private final FloatPointer out;
 
-    /** Scratch for decoding with {@code weights} up to {@code capacity} positions. */
+    /**
+     * Scratch for decoding with {@code weights} up to {@code capacity} positions.
+     *
+     * @param weights  the model whose steps this decoder computes
+     * @param capacity the most positions a cache holds (the context length)
+     */
     public SinglePositionDecoder(Weights weights, int capacity) {
         this.c = weights.embeddingSize();
         this.vocab = weights.vocabSize();
@@ -113,6 +143,9 @@ public final class SinglePositionDecoder {
     /**
      * Whether {@link #step} handles these weights: every array dense float32 in host memory, and
      * BLAS on hand.
+     *
+     * @param weights the model's arrays
+     * @return true where {@link #step} applies
      */
     public static boolean supports(Weights weights) {
         if (!BlasGemm.supports(DataType.FLOAT) || weights.embeddingSize() % weights.heads() != 0) {
@@ -133,6 +166,7 @@ public final class SinglePositionDecoder {
      * Logits for token {@code ids[b]} at {@code position} of sequence b, for every b; its key and
      * value are written to the caches at that position first.
      *
+     * @param weights  the model's arrays, as given to the constructor
      * @param ids      one token per sequence {@code [B]}
      * @param position where the tokens sit: every sequence has {@code position} cached positions
      * @param keys     per layer {@code [B, H, Tmax, D]}, dense float32, positions {@code 0…position−1} filled
