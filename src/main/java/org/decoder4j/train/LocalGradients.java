@@ -38,6 +38,7 @@ public final class LocalGradients implements GradientComputation {
         if (model == null) {
             throw new IllegalStateException("start(model, sampler, precision) was not called");
         }
+        model.reseedDropout(step.dropoutSeed());
         int k = step.accumulation();
         double loss = 0;
         long tokens = 0;
