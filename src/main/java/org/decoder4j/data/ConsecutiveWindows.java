@@ -14,7 +14,7 @@ package org.decoder4j.data;
  * }
  * }</pre>
  */
-public final class ConsecutiveWindows implements IndexedBatches {
+public final class ConsecutiveWindows implements EvaluationWindows {
 
     private final TokenDataset data;
     private final int batchSize;
@@ -35,19 +35,9 @@ public final class ConsecutiveWindows implements IndexedBatches {
         this.windowCount = (data.size() - 1) / contextLength;
     }
 
-    /**
-     * Number of windows, {@code floor((size - 1) / T)}.
-     *
-     * @return the window count
-     */
-    public long windowCount() {
-        return windowCount;
-    }
-
-    /** Number of batches, {@code ceil(windowCount / B)}. */
     @Override
-    public long batchCount() {
-        return (windowCount + batchSize - 1) / batchSize;
+    public WindowBatching batching() {
+        return new WindowBatching(windowCount, batchSize);
     }
 
     /**
@@ -55,6 +45,7 @@ public final class ConsecutiveWindows implements IndexedBatches {
      *
      * @return the scored token count
      */
+    @Override
     public long tokenCount() {
         return windowCount * contextLength;
     }
@@ -66,11 +57,8 @@ public final class ConsecutiveWindows implements IndexedBatches {
      */
     @Override
     public Batch batch(long index) {
-        if (index < 0 || index >= batchCount()) {
-            throw new IndexOutOfBoundsException("batch " + index + " outside [0, " + batchCount() + ")");
-        }
-        long first = index * batchSize;
-        int rows = (int) Math.min(batchSize, windowCount - first);
+        long first = batching().firstWindow(index);
+        int rows = batching().rows(index);
         long[] starts = new long[rows];
         for (int b = 0; b < rows; b++) {
             starts[b] = (first + b) * contextLength;

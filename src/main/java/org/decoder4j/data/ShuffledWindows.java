@@ -121,18 +121,8 @@ public final class ShuffledWindows extends WindowSampler {
     /** The window order of {@code epoch}: a Fisher–Yates shuffle seeded by the seed and the epoch. */
     private int[] order(long epoch) {
         if (epoch != cachedEpoch) {
-            int[] permutation = new int[windowCount];
-            for (int i = 0; i < windowCount; i++) {
-                permutation[i] = i;
-            }
-            SplittableRandom random = new SplittableRandom(seed ^ (epoch + 1) * 0x9E3779B97F4A7C15L);
-            for (int i = windowCount - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int swap = permutation[i];
-                permutation[i] = permutation[j];
-                permutation[j] = swap;
-            }
-            order = permutation;
+            order = RandomPermutation.of(windowCount,
+                    new SplittableRandom(seed ^ (epoch + 1) * 0x9E3779B97F4A7C15L));
             cachedEpoch = epoch;
         }
         return order;

@@ -200,11 +200,7 @@ public final class Trainer {
      * @return this trainer
      */
     public Trainer contextLength(int t) {
-        if (t <= 0 || t > model.config().contextLength()) {
-            throw new IllegalArgumentException("context " + t + " must be in [1, " + model.config().contextLength()
-                    + "] (the model's n_positions)");
-        }
-        this.contextLength = t;
+        this.contextLength = model.config().checkContext(t);
         return this;
     }
 
