@@ -175,7 +175,7 @@ public final class CorpusPreparation {
             throw new IllegalArgumentException("documents are separated by <|endoftext|>, which the character "
                     + "tokenizer does not have: use GPT-2's BPE or a trained BPE");
         }
-        if (tokenizer != null && !tokenizer.specialTokens().containsKey(SpecialTokens.END_OF_TEXT)) {
+        if (tokenizer != null && !tokenizer.specialTokens().containsKey(Tokenizer.END_OF_TEXT)) {
             throw new IllegalArgumentException("documents are separated by <|endoftext|>, which the "
                     + tokenizer.name() + " tokenizer does not have");
         }
@@ -298,7 +298,7 @@ public final class CorpusPreparation {
             tok = trainer.train();
         }
         TokenFileFormat tokenFormat = checkedFormat(input, tok);
-        int endOfText = tok.specialTokens().get(SpecialTokens.END_OF_TEXT);
+        int endOfText = tok.specialTokens().get(Tokenizer.END_OF_TEXT);
         Tokenizer encoder = tok;
         PreparedCorpus prepared = write(outputDir, tok, tokenFormat, n, (train, val) -> {
             DocumentSplit writing = split.fresh();

@@ -13,6 +13,11 @@ import java.nio.file.Path;
  */
 final class DocumentReader {
 
+    /** One JSON value per line, nothing after it. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_LINE =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
     /** Receives the documents. */
     interface Sink {
         /** The next piece of the current document (never empty). */
@@ -119,7 +124,7 @@ final class DocumentReader {
         }
         JsonNode node;
         try {
-            node = TokenizerFile.JSON.readTree(line);
+            node = JSON_LINE.readTree(line);
         } catch (JsonProcessingException e) {
             throw new IOException(input + " line " + lineNumber + ": not valid JSON: " + e.getOriginalMessage(), e);
         }

@@ -2,24 +2,48 @@ package org.decoder4j.data;
 
 import java.util.Arrays;
 
-/** A growable array of token ids, for building an encoding piece by piece. */
-final class IdBuffer {
+/**
+ * A growable array of token ids, for building an encoding piece by piece.
+ *
+ * <pre>{@code
+ * IdBuffer ids = new IdBuffer(64);
+ * ids.add(tokenizer.encode("first document"));
+ * ids.add(50256);
+ * int[] all = ids.toArray();
+ * }</pre>
+ */
+public final class IdBuffer {
 
     private int[] ids;
     private int size;
 
-    IdBuffer(int capacity) {
+    /**
+     * An empty buffer.
+     *
+     * @param capacity the ids it holds before it grows
+     */
+    public IdBuffer(int capacity) {
         this.ids = new int[Math.max(1, capacity)];
     }
 
-    void add(int id) {
+    /**
+     * Appends one id.
+     *
+     * @param id the id
+     */
+    public void add(int id) {
         if (size == ids.length) {
             ids = Arrays.copyOf(ids, 2 * ids.length);
         }
         ids[size++] = id;
     }
 
-    void add(int[] more) {
+    /**
+     * Appends ids.
+     *
+     * @param more the ids, in order
+     */
+    public void add(int[] more) {
         if (size + more.length > ids.length) {
             ids = Arrays.copyOf(ids, Math.max(2 * ids.length, size + more.length));
         }
@@ -27,11 +51,21 @@ final class IdBuffer {
         size += more.length;
     }
 
-    int size() {
+    /**
+     * How many ids were added.
+     *
+     * @return the count
+     */
+    public int size() {
         return size;
     }
 
-    int[] toArray() {
+    /**
+     * The ids added, in order.
+     *
+     * @return a new array
+     */
+    public int[] toArray() {
         return Arrays.copyOf(ids, size);
     }
 }

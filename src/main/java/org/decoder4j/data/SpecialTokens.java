@@ -14,7 +14,7 @@ import java.util.function.Function;
 final class SpecialTokens {
 
     /** GPT-2's end-of-text token, which decoder4j's byte-level tokenizers put between documents. */
-    static final String END_OF_TEXT = "<|endoftext|>";
+    static final String END_OF_TEXT = Tokenizer.END_OF_TEXT;
 
     private final Map<String, Integer> ids;
 

@@ -25,6 +25,12 @@ import java.util.Optional;
  */
 public interface Tokenizer {
 
+    /**
+     * The text of GPT-2's end-of-text token, the separator between documents ({@code 50256} in
+     * {@link Gpt2Tokenizer}); {@code String eot = Tokenizer.END_OF_TEXT;}.
+     */
+    String END_OF_TEXT = "<|endoftext|>";
+
     /** The file name a tokenizer is saved under inside a model or data directory. */
     String FILE_NAME = "tokenizer.json";
 

@@ -13,9 +13,9 @@ import java.util.HexFormat;
  * The GPT-2 token ids computed by tiktoken, written by tools/fixtures/tiktoken/make_gpt2_fixtures.mjs
  * into src/test/resources/fixtures/tiktoken/gpt2.json.
  */
-final class TiktokenFixture {
+public final class TiktokenFixture {
 
-    static final JsonNode GPT2 = read("/fixtures/tiktoken/gpt2.json");
+    public static final JsonNode GPT2 = read("/fixtures/tiktoken/gpt2.json");
 
     private TiktokenFixture() {
     }
@@ -31,7 +31,7 @@ final class TiktokenFixture {
         }
     }
 
-    static int[] ids(JsonNode array) {
+    public static int[] ids(JsonNode array) {
         int[] ids = new int[array.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = array.get(i).intValue();
@@ -40,7 +40,7 @@ final class TiktokenFixture {
     }
 
     /** SHA-256 of the ids as little-endian uint16, the digest the fixture stores. */
-    static String sha256Uint16(int[] ids) {
+    public static String sha256Uint16(int[] ids) {
         byte[] bytes = new byte[2 * ids.length];
         for (int i = 0; i < ids.length; i++) {
             bytes[2 * i] = (byte) ids[i];
