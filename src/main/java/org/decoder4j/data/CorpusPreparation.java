@@ -6,7 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -237,7 +236,7 @@ public final class CorpusPreparation {
      */
     private static PreparedCorpus write(Path outputDir, Tokenizer tok, TokenFileFormat tokenFormat, long characters,
                                         Encoding encoding) throws IOException {
-        Map<String, byte[]> tokenizerFiles = tokenizerFiles(tok);
+        Map<String, byte[]> tokenizerFiles = TokenizerFiles.of(tok);
         List<AtomicWrite> others = new ArrayList<>();
         try (TokenFileOutput train = TokenFileOutput.create(outputDir.resolve(TRAIN_FILE), tokenFormat);
              TokenFileOutput val = TokenFileOutput.create(outputDir.resolve(VAL_FILE), tokenFormat)) {
@@ -405,23 +404,5 @@ public final class CorpusPreparation {
             left -= chunk.codePointCount(0, chunk.length());
             progress.update("encoding", reader.bytesRead(), reader.size());
         }
-    }
-
-    /** The files a tokenizer is saved as, by name, so they can be written with the token files. */
-    private static Map<String, byte[]> tokenizerFiles(Tokenizer tok) throws IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        if (tok instanceof CharTokenizer c) {
-            files.put(Tokenizer.FILE_NAME, c.toJson());
-        } else if (tok instanceof Gpt2Tokenizer g) {
-            files.put(Tokenizer.FILE_NAME, g.toJson());
-        } else if (tok instanceof BpeTokenizer b) {
-            files.put(BpeTokenizer.VOCAB_FILE, b.vocabJson());
-            files.put(BpeTokenizer.MERGES_FILE, b.mergesText());
-            files.put(Tokenizer.FILE_NAME, b.toJson());
-        } else {
-            throw new IllegalArgumentException("cannot save a tokenizer of type " + tok.getClass().getName()
-                    + " with prepared data");
-        }
-        return files;
     }
 }
