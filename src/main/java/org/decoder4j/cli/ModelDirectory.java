@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.nn.HuggingFaceGpt2;

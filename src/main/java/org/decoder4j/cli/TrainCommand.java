@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.distributed.SparkDataParallel;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;

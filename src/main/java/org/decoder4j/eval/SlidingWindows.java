@@ -1,10 +1,10 @@
 package org.decoder4j.eval;
 
 import java.util.Arrays;
-import org.decoder4j.data.Batch;
-import org.decoder4j.data.EvaluationWindows;
-import org.decoder4j.data.TokenDataset;
-import org.decoder4j.data.WindowBatching;
+import org.decoder4j.data.batch.Batch;
+import org.decoder4j.data.batch.EvaluationWindows;
+import org.decoder4j.data.tokens.TokenDataset;
+import org.decoder4j.data.batch.WindowBatching;
 import org.decoder4j.loss.Loss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import org.decoder4j.data.RandomPermutation;
+import org.decoder4j.data.batch.RandomPermutation;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.optim.Adam;
 import org.decoder4j.optim.Optimizer;

@@ -1,6 +1,6 @@
 package org.decoder4j.train;
 
-import org.decoder4j.data.BatchSampler;
+import org.decoder4j.data.batch.BatchSampler;
 
 /**
  * What a {@link GradientComputation} is asked to do for one optimizer step.

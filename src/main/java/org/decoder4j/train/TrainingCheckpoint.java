@@ -22,7 +22,7 @@ import org.decoder4j.io.AtomicMove;
 import org.decoder4j.io.DirectoryTree;
 import org.decoder4j.amp.GradScaler;
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.io.SafeTensors;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.decoder4j.amp.MixedPrecision;
-import org.decoder4j.data.BatchSampler;
-import org.decoder4j.data.TokenDataset;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.batch.BatchSampler;
+import org.decoder4j.data.tokens.TokenDataset;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.optim.LrSchedule;
 import org.decoder4j.optim.OptimizerSettings;
 

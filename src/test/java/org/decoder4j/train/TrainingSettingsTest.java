@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.decoder4j.amp.GradScaler;
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.nn.GPT;
 import org.junit.jupiter.api.Test;
 
