@@ -11,8 +11,6 @@ import org.decoder4j.amp.GradScaler;
 import org.decoder4j.amp.Precision;
 import org.decoder4j.data.batch.Batch;
 import org.decoder4j.data.batch.BatchSampler;
-import org.decoder4j.data.batch.RandomWindows;
-import org.decoder4j.data.batch.SequentialWindows;
 import org.decoder4j.data.batch.ShuffledWindows;
 import org.decoder4j.eval.EvalResult;
 import org.decoder4j.eval.Evaluator;
@@ -286,9 +284,9 @@ final class TrainingRun {
 
     private static BatchSampler sampler(TrainingSettings s) {
         return switch (s.sampling()) {
-            case RANDOM -> new RandomWindows(s.train(), s.batchSize(), s.contextLength(), s.seed());
-            case SEQUENTIAL -> new SequentialWindows(s.train(), s.batchSize(), s.contextLength());
-            case SHUFFLED -> new ShuffledWindows(s.train(), s.batchSize(), s.contextLength(), s.seed(), false);
+            case RANDOM -> BatchSampler.random(s.train(), s.batchSize(), s.contextLength(), s.seed());
+            case SEQUENTIAL -> BatchSampler.sequential(s.train(), s.batchSize(), s.contextLength());
+            case SHUFFLED -> BatchSampler.shuffled(s.train(), s.batchSize(), s.contextLength(), s.seed());
             case CUSTOM -> s.batches();
         };
     }
@@ -357,7 +355,7 @@ final class TrainingRun {
         if (exact || s.evalIters() == 0) {
             return evaluator.batchSize(s.evalBatchSize()).evaluate(s.val());
         }
-        RandomWindows windows = new RandomWindows(s.val(), s.batchSize(), s.contextLength(),
+        BatchSampler windows = BatchSampler.random(s.val(), s.batchSize(), s.contextLength(),
                 s.seed() * 0x2545F4914F6CDD1DL + done);
         List<Batch> batches = new ArrayList<>(s.evalIters());
         try {

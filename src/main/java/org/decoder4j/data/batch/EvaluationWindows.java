@@ -1,5 +1,7 @@
 package org.decoder4j.data.batch;
 
+import org.decoder4j.data.tokens.TokenDataset;
+
 /**
  * Windows that cover a token file for scoring, each once, in order, in batches of up to B rows
  * ({@link WindowBatching}): {@link ConsecutiveWindows} (non-overlapping) and
@@ -17,6 +19,18 @@ package org.decoder4j.data.batch;
  * }</pre>
  */
 public interface EvaluationWindows extends IndexedBatches {
+
+    /**
+     * Every consecutive non-overlapping window once, in order ({@link ConsecutiveWindows}).
+     *
+     * @param data          the tokens to score
+     * @param batchSize     B, the most windows per batch
+     * @param contextLength T, tokens per window
+     * @return the windows
+     */
+    static EvaluationWindows consecutive(TokenDataset data, int batchSize, int contextLength) {
+        return new ConsecutiveWindows(data, batchSize, contextLength);
+    }
 
     /**
      * How the windows fall into batches.
