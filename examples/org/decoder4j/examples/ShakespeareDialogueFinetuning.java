@@ -3,7 +3,7 @@ package org.decoder4j.examples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.decoder4j.data.ShakespeareCorpus;
+import org.decoder4j.data.corpus.ShakespeareCorpus;
 import org.decoder4j.generate.Generator;
 import org.decoder4j.generate.Sampling;
 import org.decoder4j.optim.AdamW;

@@ -2,11 +2,11 @@ package org.decoder4j.examples;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.decoder4j.data.CharCorpusPreparation;
-import org.decoder4j.data.PreparedCorpus;
-import org.decoder4j.data.ShakespeareCorpus;
-import org.decoder4j.data.TokenDataset;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.corpus.CharCorpusPreparation;
+import org.decoder4j.data.corpus.PreparedCorpus;
+import org.decoder4j.data.corpus.ShakespeareCorpus;
+import org.decoder4j.data.tokens.TokenDataset;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.distributed.SparkDataParallel;
 import org.decoder4j.distributed.StepTiming;
 import org.decoder4j.generate.Generator;

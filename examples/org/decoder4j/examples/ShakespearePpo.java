@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.decoder4j.data.ShakespeareCorpus;
+import org.decoder4j.data.corpus.ShakespeareCorpus;
 import org.decoder4j.generate.Sampling;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.optim.Adam;

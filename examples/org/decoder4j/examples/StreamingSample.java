@@ -1,7 +1,7 @@
 package org.decoder4j.examples;
 
 import java.nio.file.Path;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.generate.Completion;
 import org.decoder4j.generate.Generator;
 import org.decoder4j.generate.Sampling;

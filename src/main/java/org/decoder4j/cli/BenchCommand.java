@@ -15,11 +15,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.TokenDataset;
-import org.decoder4j.data.TokenFileWriter;
+import org.decoder4j.data.tokens.TokenDataset;
+import org.decoder4j.data.tokens.TokenFileWriter;
 import org.decoder4j.distributed.SparkDataParallel;
 import org.decoder4j.distributed.StepTiming;
-import org.decoder4j.nn.Activation;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.optim.AdamW;
@@ -57,23 +56,12 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--layers", defaultValue = "4", description = "Decoder blocks (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
-    int heads;
-
-    @Option(names = "--embd", defaultValue = "128", description = "Channels (default: ${DEFAULT-VALUE}).")
-    int embd;
-
-    @Option(names = "--context", defaultValue = "64", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
-    int context;
+    /** --context, --layers, --heads, --embd, --vocab-size, --dropout: the recipe's shape by default. */
+    @Mixin
+    ModelShapeFlags shape;
 
     @Option(names = "--batch-size", defaultValue = "12", description = "Windows per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
-
-    @Option(names = "--vocab-size", defaultValue = "65", description = "Vocabulary (default: ${DEFAULT-VALUE}).")
-    int vocabSize;
 
     @Option(names = "--steps", defaultValue = "50", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -82,9 +70,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Steps run first and not timed (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
-            description = "Precision policy (default: ${DEFAULT-VALUE}).")
-    String precision;
+    /** --precision, --loss-scale. */
+    @Mixin
+    PrecisionFlags precision;
 
     @Option(names = "--seed", defaultValue = "1337", description = "Weights and tokens (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -92,34 +80,38 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    /** The vocabulary of the recipe, Tiny Shakespeare's characters. */
+    private static final int DEFAULT_VOCAB = 65;
+
+    // the shape of this run, from the flags
+    private int layers;
+    private int heads;
+    private int embd;
+    private int context;
+    private int vocabSize;
+
     /** --spark-master, --spark-workers: time a data-parallel step and break it down. */
     @Mixin
     SparkFlags sparkFlags;
 
     @Override
     public Integer call() throws IOException {
-        Flags.positive(spec, "--layers", layers);
-        Flags.positive(spec, "--heads", heads);
-        Flags.positive(spec, "--embd", embd);
-        Flags.positive(spec, "--context", context);
+        shape.check(true);
+        precision.check();
         Flags.positive(spec, "--batch-size", batchSize);
-        Flags.positive(spec, "--vocab-size", vocabSize);
         Flags.positive(spec, "--steps", steps);
         Flags.nonNegative(spec, "--warmup", warmup);
-        if (embd % heads != 0) {
-            throw Flags.usage(spec, "--embd " + embd + " is not a multiple of --heads " + heads);
+        GPTConfig config = shape.newConfig(shape.vocabSize != null ? shape.vocabSize : DEFAULT_VOCAB);
+        if (config.vocabSize() > 65_535) {
+            throw Flags.usage(spec, "--vocab-size must be at most 65535 (uint16 tokens), got " + config.vocabSize());
         }
-        if (vocabSize > 65_535) {
-            throw Flags.usage(spec, "--vocab-size must be at most 65535 (uint16 tokens), got " + vocabSize);
-        }
-        Precision policy;
-        try {
-            policy = Precision.parse(precision);
-        } catch (IllegalArgumentException e) {
-            throw Flags.usage(spec, "--precision: " + e.getMessage());
-        }
+        layers = config.layers();
+        heads = config.heads();
+        embd = config.embeddingSize();
+        context = config.contextLength();
+        vocabSize = config.vocabSize();
+        Precision policy = precision.precision;
         sparkFlags.checkBatch("--batch-size", batchSize);
-        GPTConfig config = new GPTConfig(vocabSize, context, layers, heads, embd, 0.0, 1e-5, Activation.GELU_TANH);
         GPT model = GPT.builder().config(config).seed(seed).build();
         if (sparkFlags.requested()) {
             return distributed(model, policy);
@@ -182,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
                 .optimizer(AdamW.lr(1e-3).betas(0.9, 0.99).weightDecay(0.1))
                 .schedule(LrSchedule.constant())
                 .clipGradNorm(1.0)
-                .precision(policy);
+                .precision(precision.mixedPrecision());
     }
 
     /** The same steps on Spark workers, which read the random tokens from a temporary file. */

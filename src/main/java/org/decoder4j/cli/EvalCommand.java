@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.eval.EvalResult;
 import org.decoder4j.eval.Evaluator;
 import org.decoder4j.eval.Metric;

@@ -13,8 +13,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
- * The {@code decoder4j} command line: {@code prepare}, {@code train}, {@code eval} and
- * {@code sample}.
+ * The {@code decoder4j} command line, seven commands: {@code prepare} (text to token files),
+ * {@code train} (a new or saved model), {@code eval} (loss, perplexity, accuracy of a model on a
+ * token file), {@code sample} (generate text), {@code bleu} (score texts against references),
+ * {@code bench} (time the training step of a model shape) and {@code finetune} (supervised
+ * fine-tuning on dialogues).
  *
  * <pre>
  * java -jar target/decoder4j-cli.jar train --out out/shakespeare

@@ -5,12 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.decoder4j.data.Tokenizer;
-import org.decoder4j.io.SafeTensors;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.nn.HuggingFaceGpt2;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A model directory given on the command line: its {@code config.json} is read (and the weights
@@ -60,19 +58,9 @@ final class ModelDirectory {
         return GPT.load(dir);
     }
 
-    /**
-     * The model for further training with the given dropout probability. With the saved
-     * probability it is loaded as {@link #load()} does, one tensor at a time; another one needs a
-     * model built for it (dropout masks drawn from {@code seed}) and the weights copied in.
-     */
+    /** The model for further training with the given dropout probability: {@link GPT#load(Path, double, long)}. */
     GPT loadForTraining(double dropout, long seed) throws IOException {
-        if (dropout == config.dropout()) {
-            return load();
-        }
-        GPT model = new GPT(config.withDropout(dropout), seed, DataType.FLOAT);
-        Path weights = dir.resolve(HuggingFaceGpt2.WEIGHTS_FILE);
-        HuggingFaceGpt2.loadStateDict(model, SafeTensors.read(weights), weights.toString());
-        return model;
+        return GPT.load(dir, dropout, seed);
     }
 
     /** The tokenizer saved with the model, if there is one. */

@@ -2,7 +2,7 @@ package org.decoder4j.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import org.decoder4j.data.CorpusPreparation;
+import org.decoder4j.data.corpus.CorpusPreparation;
 
 /**
  * A one-line progress bar on standard error, redrawn at most five times a second:

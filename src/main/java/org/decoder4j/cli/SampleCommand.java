@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.generate.Generator;
 import org.decoder4j.generate.Sampling;
 import org.decoder4j.generate.Stopping;

@@ -1,6 +1,6 @@
 package org.decoder4j.eval;
 
-import org.decoder4j.data.Batch;
+import org.decoder4j.data.batch.Batch;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.tensor.Tensor;

@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.decoder4j.data.Batch;
-import org.decoder4j.data.ConsecutiveWindows;
-import org.decoder4j.data.IndexedBatches;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.batch.Batch;
+import org.decoder4j.data.batch.ConsecutiveWindows;
+import org.decoder4j.data.batch.IndexedBatches;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.tensor.MemoryScope;
@@ -68,11 +68,7 @@ public final class Evaluator {
      * @return this evaluator
      */
     public Evaluator contextLength(int t) {
-        if (t <= 0 || t > model.config().contextLength()) {
-            throw new IllegalArgumentException("context " + t + " must be in [1, " + model.config().contextLength()
-                    + "] (the model's n_positions)");
-        }
-        this.contextLength = t;
+        this.contextLength = model.config().checkContext(t);
         return this;
     }
 

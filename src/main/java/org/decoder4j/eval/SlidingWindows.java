@@ -1,9 +1,10 @@
 package org.decoder4j.eval;
 
 import java.util.Arrays;
-import org.decoder4j.data.Batch;
-import org.decoder4j.data.IndexedBatches;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.batch.Batch;
+import org.decoder4j.data.batch.EvaluationWindows;
+import org.decoder4j.data.tokens.TokenDataset;
+import org.decoder4j.data.batch.WindowBatching;
 import org.decoder4j.loss.Loss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * }
  * }</pre>
  */
-public final class SlidingWindows implements IndexedBatches {
+public final class SlidingWindows implements EvaluationWindows {
 
     private final TokenDataset data;
     private final int batchSize;
@@ -73,19 +74,9 @@ public final class SlidingWindows implements IndexedBatches {
         this.windowCount = beyondFirst <= 0 ? 1 : 1 + (beyondFirst + stride - 1) / stride;
     }
 
-    /**
-     * Number of windows: 1, plus {@code ceil((N − T − 1) / S)} when the first window does not reach the end.
-     *
-     * @return the window count
-     */
-    public long windowCount() {
-        return windowCount;
-    }
-
-    /** Number of batches, {@code ceil(windowCount / B)}. */
     @Override
-    public long batchCount() {
-        return (windowCount + batchSize - 1) / batchSize;
+    public WindowBatching batching() {
+        return new WindowBatching(windowCount, batchSize);
     }
 
     /**
@@ -93,6 +84,7 @@ public final class SlidingWindows implements IndexedBatches {
      *
      * @return the scored token count
      */
+    @Override
     public long tokenCount() {
         return data.size() - 1;
     }
@@ -104,11 +96,8 @@ public final class SlidingWindows implements IndexedBatches {
      */
     @Override
     public Batch batch(long index) {
-        if (index < 0 || index >= batchCount()) {
-            throw new IndexOutOfBoundsException("batch " + index + " outside [0, " + batchCount() + ")");
-        }
-        long first = index * batchSize;
-        int rows = (int) Math.min(batchSize, windowCount - first);
+        long first = batching().firstWindow(index);
+        int rows = batching().rows(index);
         int t = contextLength;
         long[] inputs = new long[Math.multiplyExact(rows, t)];                // (B, T) row-major
         long[] targets = new long[inputs.length];                             // (B, T) row-major

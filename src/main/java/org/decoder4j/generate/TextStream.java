@@ -2,7 +2,7 @@ package org.decoder4j.generate;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 
 /**
  * Turns generated token ids into text as they come, watching for stop sequences.

@@ -298,6 +298,33 @@ public final class GPT extends Module {
     }
 
     /**
+     * Loads a Hugging Face GPT-2 directory (float32) for further training with the dropout
+     * probability {@code dropout}. With the saved probability this is {@link #load(java.nio.file.Path)};
+     * with another one the model is built for it (dropout masks drawn from {@code seed}) and the
+     * saved weights are copied in.
+     *
+     * <pre>{@code
+     * GPT model = GPT.load(Path.of("out"), 0.1, 1337);   // continue training with dropout 0.1
+     * }</pre>
+     *
+     * @param dir     a model directory
+     * @param dropout the dropout probability to train with
+     * @param seed    the seed of the dropout masks when the model is rebuilt
+     * @return the model
+     * @throws java.io.IOException if a file is missing or malformed
+     */
+    public static GPT load(java.nio.file.Path dir, double dropout, long seed) throws java.io.IOException {
+        GPTConfig saved = HuggingFaceGpt2.readConfig(dir.resolve(HuggingFaceGpt2.CONFIG_FILE));
+        if (dropout == saved.dropout()) {
+            return load(dir);
+        }
+        GPT model = new GPT(saved.withDropout(dropout), seed, DataType.FLOAT);
+        java.nio.file.Path weights = dir.resolve(HuggingFaceGpt2.WEIGHTS_FILE);
+        HuggingFaceGpt2.loadStateDict(model, org.decoder4j.io.SafeTensors.read(weights), weights.toString());
+        return model;
+    }
+
+    /**
      * Restarts the generator of the dropout masks from {@code seed}. A trainer that reseeds it
      * from the step number each step makes the masks of step k independent of what ran before,
      * so a run resumed from a checkpoint draws the same masks as an uninterrupted one.

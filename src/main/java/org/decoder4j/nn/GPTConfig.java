@@ -93,4 +93,24 @@ public record GPTConfig(int vocabSize, int contextLength, int layers, int heads,
     public GPTConfig withDropout(double p) {
         return new GPTConfig(vocabSize, contextLength, layers, heads, embeddingSize, p, layerNormEpsilon, activation);
     }
+
+    /**
+     * Checks a sequence length against this model's context, as the trainer and the evaluator do
+     * before cutting windows.
+     *
+     * <pre>{@code
+     * int t = config.checkContext(64);   // 64, or IllegalArgumentException beyond n_positions
+     * }</pre>
+     *
+     * @param t the tokens per window
+     * @return {@code t}
+     * @throws IllegalArgumentException unless {@code 1 <= t <= contextLength()}
+     */
+    public int checkContext(int t) {
+        if (t <= 0 || t > contextLength) {
+            throw new IllegalArgumentException("context " + t + " must be in [1, " + contextLength
+                    + "] (the model's n_positions)");
+        }
+        return t;
+    }
 }

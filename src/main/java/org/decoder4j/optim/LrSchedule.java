@@ -189,21 +189,48 @@ public interface LrSchedule {
      * @return the schedule
      */
     static LrSchedule warmupCosine(long warmupSteps, long decaySteps, double minLr) {
+        checkWarmupCosine(warmupSteps, decaySteps);
+        return (step, base) -> step < warmupSteps ? base * (step + 1) / (warmupSteps + 1)
+                : cosineDecay(step, base, warmupSteps, decaySteps, minLr);
+    }
+
+    /**
+     * The cosine of {@link #warmupCosine} behind Hugging Face's linear warmup
+     * ({@code get_cosine_schedule_with_warmup}'s): {@code base·step/warmup} for
+     * {@code step < warmup} (so 0 at step 0), then the cosine from {@code base} down to
+     * {@code minLr} at {@code decaySteps}, then {@code minLr}. The command line's cosine, so that
+     * every schedule there has the same warmup ({@link #linearWarmup}).
+     *
+     * <pre>{@code
+     * LrSchedule s = LrSchedule.linearWarmupCosine(100, 2000, 1e-4);   // step 0: 0, step 50: base/2
+     * }</pre>
+     *
+     * @param warmupSteps the steps of the warmup, {@code >= 0}
+     * @param decaySteps the step at which the cosine reaches {@code minLr}
+     * @param minLr the final rate
+     * @return the schedule
+     */
+    static LrSchedule linearWarmupCosine(long warmupSteps, long decaySteps, double minLr) {
+        checkWarmupCosine(warmupSteps, decaySteps);
+        return (step, base) -> step < warmupSteps ? base * step / warmupSteps
+                : cosineDecay(step, base, warmupSteps, decaySteps, minLr);
+    }
+
+    private static void checkWarmupCosine(long warmupSteps, long decaySteps) {
         if (warmupSteps < 0 || decaySteps < warmupSteps) {
             throw new IllegalArgumentException("warmup-cosine needs 0 <= warmup <= decay steps, got warmup "
                     + warmupSteps + " and decay " + decaySteps);
         }
-        return (step, base) -> {
-            if (step < warmupSteps) {
-                return base * (step + 1) / (warmupSteps + 1);
-            }
-            if (step > decaySteps) {
-                return minLr;
-            }
-            double ratio = decaySteps == warmupSteps ? 1.0 : (double) (step - warmupSteps) / (decaySteps - warmupSteps);
-            double coefficient = 0.5 * (1.0 + Math.cos(Math.PI * ratio));
-            return minLr + coefficient * (base - minLr);
-        };
+    }
+
+    /** nanoGPT's cosine from {@code base} at {@code warmupSteps} to {@code minLr} at {@code decaySteps}, then flat. */
+    private static double cosineDecay(long step, double base, long warmupSteps, long decaySteps, double minLr) {
+        if (step > decaySteps) {
+            return minLr;
+        }
+        double ratio = decaySteps == warmupSteps ? 1.0 : (double) (step - warmupSteps) / (decaySteps - warmupSteps);
+        double coefficient = 0.5 * (1.0 + Math.cos(Math.PI * ratio));
+        return minLr + coefficient * (base - minLr);
     }
 
     /**

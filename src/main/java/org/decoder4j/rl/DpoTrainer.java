@@ -3,7 +3,7 @@ package org.decoder4j.rl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.optim.Optimizer;
 import org.decoder4j.optim.OptimizerSettings;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import org.decoder4j.data.batch.RandomPermutation;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.optim.Adam;
 import org.decoder4j.optim.Optimizer;
@@ -164,7 +165,7 @@ public final class PpoTrainer {
         int updates = 0;
         policy.train(true);
         for (int epoch = 0; epoch < config.ppoEpochs(); epoch++) {
-            int[] order = shuffled(b, random);
+            int[] order = RandomPermutation.of(b, random);
             for (int from = 0; from < b; from += config.miniBatchSize()) {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(b, from + config.miniBatchSize()));
                 RolloutBatch mini = batch.rows(rows);
@@ -234,19 +235,5 @@ public final class PpoTrainer {
 
     private static double[][] toMatrix(INDArray a) {
         return a.castTo(DataType.DOUBLE).toDoubleMatrix();
-    }
-
-    private static int[] shuffled(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -3,7 +3,7 @@ package org.decoder4j.sft;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 
 /**
  * How a dialogue becomes text: each turn is {@code turnStart + content + turnEnd}, where

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.decoder4j.data.Batch;
-import org.decoder4j.data.BatchSampler;
+import org.decoder4j.data.batch.Batch;
+import org.decoder4j.data.batch.BatchSampler;
+import org.decoder4j.data.batch.RandomPermutation;
 import org.decoder4j.loss.Loss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -121,24 +122,10 @@ public final class SftBatches implements BatchSampler {
     private SftExample row(long k) {
         long epoch = k / rows.size();
         if (epoch != cachedEpoch) {
-            order = permutation(rows.size(), new Random(seed * 1_000_003L + epoch));
+            order = RandomPermutation.of(rows.size(), new Random(seed * 1_000_003L + epoch));
             cachedEpoch = epoch;
         }
         return rows.get(order[(int) (k % rows.size())]);
-    }
-
-    private static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
     }
 
     @Override

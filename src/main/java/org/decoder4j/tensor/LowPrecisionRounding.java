@@ -7,7 +7,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 /**
  * Rounds float32 arrays to the values bfloat16 or float16 can hold, keeping them float32: how
  * {@link Autocast} emulates low-precision products on builds without fast kernels. ND4J's type
- * casts cost some 20 ns per element here; this is three vectorised float32 operations.
+ * casts cost far more per element (docs/benchmarks.md, "Measurements behind the code"); this is
+ * three vectorised float32 operations.
  *
  * <p>The significand is cut by Veltkamp's split: with {@code f = 2^(24−p) + 1},
  * {@code t = f·x}, the float32 value {@code t − (t − x)} is {@code x} rounded to {@code p}

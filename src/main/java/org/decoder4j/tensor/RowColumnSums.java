@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Sums and means along one axis of a matrix as products with a vector of ones. ND4J's reductions
  * along an axis walk the matrix in sub-arrays and cost several times a BLAS matrix-vector product
- * at the sizes of a training step (a [768, 512] column sum: ~0.5–0.9 ms against ~0.25 ms).
+ * at the sizes of a training step (measured in docs/benchmarks.md, "Measurements behind the code").
  */
 final class RowColumnSums {
 

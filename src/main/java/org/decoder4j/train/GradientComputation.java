@@ -1,7 +1,7 @@
 package org.decoder4j.train;
 
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.BatchSampler;
+import org.decoder4j.data.batch.BatchSampler;
 import org.decoder4j.nn.GPT;
 
 /**

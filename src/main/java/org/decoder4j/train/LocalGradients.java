@@ -2,8 +2,8 @@ package org.decoder4j.train;
 
 import java.util.List;
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.Batch;
-import org.decoder4j.data.BatchSampler;
+import org.decoder4j.data.batch.Batch;
+import org.decoder4j.data.batch.BatchSampler;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.tensor.Autocast;
@@ -38,6 +38,7 @@ public final class LocalGradients implements GradientComputation {
         if (model == null) {
             throw new IllegalStateException("start(model, sampler, precision) was not called");
         }
+        model.reseedDropout(step.dropoutSeed());
         int k = step.accumulation();
         double loss = 0;
         long tokens = 0;

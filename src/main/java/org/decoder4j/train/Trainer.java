@@ -1,35 +1,19 @@
 package org.decoder4j.train;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.decoder4j.amp.GradScaler;
+import org.decoder4j.amp.MixedPrecision;
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.Batch;
-import org.decoder4j.data.BatchSampler;
-import org.decoder4j.data.RandomWindows;
-import org.decoder4j.data.SequentialWindows;
-import org.decoder4j.data.ShuffledWindows;
-import org.decoder4j.data.Tokenizer;
-import org.decoder4j.data.TokenDataset;
-import org.decoder4j.eval.EvalResult;
-import org.decoder4j.eval.Evaluator;
+import org.decoder4j.data.batch.BatchSampler;
+import org.decoder4j.data.tokens.TokenDataset;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.nn.GPT;
-import org.decoder4j.nn.GPTConfig;
 import org.decoder4j.optim.AdamW;
-import org.decoder4j.optim.GradClip;
 import org.decoder4j.optim.LrSchedule;
-import org.decoder4j.optim.Optimizer;
 import org.decoder4j.optim.OptimizerSettings;
-import org.decoder4j.optim.ParameterGrouping;
-import org.decoder4j.tensor.MemoryScope;
-import org.decoder4j.tensor.Tensor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Trains a {@link GPT} on next-token prediction: the fluent entry for the common case.
@@ -51,12 +35,14 @@ import org.slf4j.LoggerFactory;
  *         .clipGradNorm(1.0).fit();
  * }</pre>
  *
- * <p>Each step: reseed the dropout masks from the step number, set the learning rate from the
- * schedule, draw {@code k} micro-batches, forward, cross-entropy, backward, clip (the norm
- * before clipping is reported), optimizer step. Intermediate arrays of a step are released when
- * it ends, so memory stays flat over a long run. Forward and backward are the step's
- * {@link GradientComputation}: in this process by default, on other machines with
- * {@link #distributed}; the rest of the step is the same either way.
+ * <p>This class collects the settings ({@link #settings()}, an immutable {@link TrainingSettings});
+ * {@link #fit()} hands them to a run that owns the loop. Each step: set the learning rate from the
+ * schedule, draw {@code k} micro-batches, reseed the dropout masks from the run's seed and the
+ * step, forward, cross-entropy, backward, clip (the norm before clipping is reported), optimizer
+ * step. Intermediate arrays of a step are released when it ends, so memory stays flat over a long
+ * run. Forward and backward, and the dropout reseeding, are the step's {@link GradientComputation}:
+ * in this process by default, on other machines with {@link #distributed}; the rest of the step is
+ * the same either way.
  *
  * <p><b>Checkpoints.</b> With {@link #checkpointEvery} the trainer writes
  * {@code DIR/checkpoints/step-N/} (a {@link TrainingCheckpoint}) every N steps, keeping the last
@@ -75,8 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-
     private final GPT model;
     private TokenDataset train;
     private TokenDataset val;
@@ -90,9 +74,7 @@ public final class Trainer {
     private LrSchedule schedule = LrSchedule.constant();
     private boolean schedulePerEpoch;
     private boolean decayEmbeddings = true;
-    private Precision precision = Precision.FP32;
-    private GradScaler gradScaler;
-    private boolean lossScaling = true;
+    private MixedPrecision precision = MixedPrecision.FP32;
     private double clipNorm = 0;
     private double clipNormType = 2;
     private long seed = 1337;
@@ -107,10 +89,8 @@ public final class Trainer {
     private Tokenizer tokenizer;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private GradientComputation distributed;
-    private GradScaler activeScaler;
     private int maxBadSteps = 0;
     private int maxSkippedSteps = DEFAULT_MAX_SKIPPED_STEPS;
-    private Path lastCheckpoint;
 
     /**
      * Optimizer steps the loss scaler may skip in a row before the run is taken to have diverged:
@@ -220,11 +200,7 @@ public final class Trainer {
      * @return this trainer
      */
     public Trainer contextLength(int t) {
-        if (t <= 0 || t > model.config().contextLength()) {
-            throw new IllegalArgumentException("context " + t + " must be in [1, " + model.config().contextLength()
-                    + "] (the model's n_positions)");
-        }
-        this.contextLength = t;
+        this.contextLength = model.config().checkContext(t);
         return this;
     }
 
@@ -292,6 +268,22 @@ public final class Trainer {
      * @return this trainer
      */
     public Trainer precision(Precision p) {
+        this.precision = precision.withPrecision(Objects.requireNonNull(p, "precision"));
+        return this;
+    }
+
+    /**
+     * The precision and its loss-scaling policy as one value, in place of {@link #precision(Precision)},
+     * {@link #gradScaler} and {@link #noLossScaling}.
+     *
+     * <pre>{@code
+     * trainer.precision(MixedPrecision.of(Precision.FP16_MIXED).withScaler(new GradScaler(1e6, 2, 0.5, 2)));
+     * }</pre>
+     *
+     * @param p the precision policy
+     * @return this trainer
+     */
+    public Trainer precision(MixedPrecision p) {
         this.precision = Objects.requireNonNull(p, "precision");
         return this;
     }
@@ -303,8 +295,7 @@ public final class Trainer {
      * @return this trainer
      */
     public Trainer gradScaler(GradScaler scaler) {
-        this.gradScaler = Objects.requireNonNull(scaler, "scaler");
-        this.lossScaling = true;
+        this.precision = precision.withScaler(scaler);
         return this;
     }
 
@@ -315,8 +306,7 @@ public final class Trainer {
      * @return this trainer
      */
     public Trainer noLossScaling() {
-        this.lossScaling = false;
-        this.gradScaler = null;
+        this.precision = precision.withoutLossScaling();
         return this;
     }
 
@@ -568,365 +558,25 @@ public final class Trainer {
     }
 
     /**
+     * The settings collected so far, as one immutable value, checked for consistency: data to
+     * train on, a batch source that agrees with the sampling, a directory for checkpoints.
+     *
+     * @return the settings
+     * @throws IllegalStateException when they do not describe a run
+     */
+    public TrainingSettings settings() {
+        return new TrainingSettings(train, val, customBatches, sampling, batchSize, accumulation, contextLength,
+                steps, epochs, optimizerSettings, decayEmbeddings, schedule, schedulePerEpoch, precision, clipNorm,
+                clipNormType, seed, evalEvery, evalIters, evalBatchSize, checkpointDir, checkpointEvery,
+                keepCheckpoints, resumeFrom, tokenizer, listeners, distributed, maxBadSteps, maxSkippedSteps);
+    }
+
+    /**
      * Runs the training and returns its summary.
      *
      * @return the steps done, losses, timing and history
      */
     public TrainingReport fit() {
-        if (train == null && customBatches == null) {
-            throw new IllegalStateException("no training data: call data(train, val) or batches(sampler, val) first");
-        }
-        if (customBatches == null && sampling == WindowSampling.CUSTOM) {
-            throw new IllegalStateException("custom sampling needs batches(sampler, val)");
-        }
-        if (customBatches != null && sampling != WindowSampling.CUSTOM) {
-            throw new IllegalStateException("batches(sampler) supplies the batches; sampling(" + sampling
-                    + ") cannot apply");
-        }
-        if (checkpointEvery > 0 && checkpointDir == null) {
-            throw new IllegalStateException("checkpointEvery needs a checkpointDir to write to");
-        }
-        int vocab = model.config().vocabSize();
-        if (train != null) {
-            train.checkVocabulary(vocab);
-        }
-        if (val != null) {
-            val.checkVocabulary(vocab);
-        }
-        TrainingMemory.check(model.config(), batchSize, contextLength, "Trainer");
-        if (checkpointDir != null) {
-            prepareCheckpointDir();
-        }
-        BatchSampler sampler = sampler();
-        long batchesPerEpoch = sampler instanceof ShuffledWindows shuffled ? shuffled.batchesPerEpoch() : 0;
-        long totalSteps = epochs > 0 ? (epochs * batchesPerEpoch + accumulation - 1) / accumulation : steps;
-        if (schedulePerEpoch && batchesPerEpoch == 0) {
-            throw new IllegalStateException("a per-epoch schedule needs epochs(n) or shuffled sampling");
-        }
-        List<Tensor> parameters = model.parameters();
-        Optimizer optimizer = optimizerSettings.create(ParameterGrouping.decayMatricesOnly(parameters,
-                optimizerSettings.lr(), optimizerSettings.weightDecay(), decayEmbeddings ? List.of()
-                        : List.of(model.tokenEmbedding().weight(), model.positionEmbedding().weight())));
-
-        GradScaler scaler = lossScaler();
-        activeScaler = scaler;
-        if (precision != Precision.FP32 && !precision.hasNativeKernels()) {
-            LOG.warn("{} products have no native kernel on this processor: they are emulated in float32 with {} "
-                    + "rounding (the same numbers, somewhat slower than fp32; see docs/mixed-precision.md for where "
-                    + "bf16 runs natively)", precision.lowType(), precision.lowType());
-        }
-
-        long startStep = 0;
-        double lastVal = Double.NaN;
-        double bestVal = Double.POSITIVE_INFINITY;                           // no validation yet
-        if (resumeFrom != null) {
-            TrainerState saved = resume(optimizer, sampler, scaler);
-            startStep = saved.step();
-            if (startStep >= totalSteps) {
-                throw new IllegalArgumentException("the checkpoint " + resumeFrom + " is at step " + startStep
-                        + " and this run asks for " + totalSteps + " steps in total, so there is nothing to train; "
-                        + "give more than " + startStep + " steps (the count includes the steps already done)");
-            }
-            lastVal = saved.lastValLoss();
-            bestVal = Double.isNaN(saved.bestValLoss()) ? Double.POSITIVE_INFINITY : saved.bestValLoss();
-        }
-        GradientComputation computation = distributed != null ? distributed : new LocalGradients();
-        computation.start(model, sampler, precision);
-        LOG.info("training {} parameters for steps {} to {}, batch {} x {} tokens{}, {}", model.parameterCount(),
-                startStep, totalSteps, batchSize, contextLength,
-                accumulation > 1 ? " x " + accumulation + " micro-batches" : "", optimizerSettings);
-        final long first = startStep;
-        listeners.forEach(l -> l.onStart(first, totalSteps));
-        model.train(true);
-
-        long started = System.nanoTime();
-        List<Double> stepMillis = new ArrayList<>();
-        List<TrainingHistory.Point> stepLosses = new ArrayList<>();
-        List<TrainingHistory.Point> evalLosses = new ArrayList<>();
-        double lastLoss = Double.NaN;
-        long completed = startStep;
-        int badInARow = 0;
-        int skippedInARow = 0;
-        double lossLimit = DIVERGED_LOSS_FACTOR * Math.log(Math.max(2, vocab));
-        for (long step = startStep; step < totalSteps; step++) {
-            long t0 = System.nanoTime();
-            model.reseedDropout(dropoutSeed(step));
-            schedule.apply(optimizer, schedulePerEpoch ? sampler.position() / batchesPerEpoch : step);
-            double loss;
-            double norm;
-            long tokens;
-            boolean skipped = false;
-            double lossScale = scaler == null ? Double.NaN : scaler.getScale();
-            try (MemoryScope scope = MemoryScope.open()) {
-                optimizer.zeroGrad();
-                StepLoss computed = computation.accumulate(new GradientStep(step, sampler, accumulation,
-                        dropoutSeed(step), scaler == null ? 1 : scaler.getScale()));
-                loss = computed.loss();
-                tokens = computed.tokens();
-                if (scaler != null) {
-                    scaler.unscale(optimizer);                               // true gradients before clipping
-                }
-                boolean overflow = scaler != null && scaler.foundInf();
-                norm = clipNorm > 0 && !overflow ? GradClip.clipGradNorm(parameters, clipNorm, clipNormType, false)
-                        : GradClip.totalNorm(parameters, clipNormType);
-                boolean good = loss < lossLimit && Double.isFinite(norm);         // false for NaN too
-                if (scaler != null) {
-                    if (overflow || good) {
-                        skipped = !scaler.step(optimizer);                   // the scaler's own skip on overflow
-                    }
-                    scaler.update();
-                } else if (good) {
-                    optimizer.step();
-                }
-            }
-            double millis = (System.nanoTime() - t0) / 1e6;
-            stepMillis.add(millis);
-            stepLosses.add(new TrainingHistory.Point(step, loss));
-            lastLoss = loss;
-            boolean bad = !skipped && (!(loss < lossLimit) || !Double.isFinite(norm));   // NaN fails "<" too
-            badInARow = bad ? badInARow + 1 : 0;
-            skippedInARow = skipped ? skippedInARow + 1 : 0;
-            if (bad) {
-                LOG.warn("step {}: training loss {}, gradient norm {}: not applied ({} such step(s) in a row, "
-                        + "{} allowed)", step, loss, norm, badInARow, maxBadSteps);
-            }
-            if (skipped) {
-                LOG.info("step {}: optimizer step skipped, non-finite gradients at loss scale {}; scale now {}", step,
-                        lossScale, scaler.getScale());
-            }
-            StepResult result = new StepResult(step, loss, optimizer.groups().get(0).lr(), norm, millis, tokens,
-                    skipped || bad, lossScale);
-            listeners.forEach(l -> l.onStep(result));
-            if (badInARow > maxBadSteps) {
-                throw diverged(step, "step " + step + ": training loss " + loss + ", gradient norm " + norm + "; "
-                        + badInARow + " step(s) in a row with a non-finite loss or gradient norm (or a loss over "
-                        + String.format(java.util.Locale.ROOT, "%.0f", lossLimit) + " = " + DIVERGED_LOSS_FACTOR
-                        + " ln V), " + maxBadSteps + " allowed");
-            }
-            if (skippedInARow > maxSkippedSteps) {
-                throw diverged(step, "step " + step + ": the fp16 loss scaler skipped " + skippedInARow
-                        + " optimizer steps in a row (non-finite gradients down to loss scale " + lossScale
-                        + ", training loss " + loss + "), " + maxSkippedSteps + " allowed");
-            }
-
-            long done = step + 1;
-            completed = done;
-            boolean evalNow = val != null && ((evalEvery > 0 && done % evalEvery == 0) || done == totalSteps);
-            if (evalNow) {
-                EvalResult r = validate(done, done == totalSteps);
-                lastVal = r.loss();
-                evalLosses.add(new TrainingHistory.Point(done, r.loss()));
-                if (!Double.isFinite(r.loss())) {
-                    LOG.warn("step {}: validation loss is {}; not an improvement", done, r.loss());
-                } else if (r.loss() < bestVal) {                         // NaN and infinity never improve
-                    bestVal = r.loss();
-                    if (checkpointDir != null) {
-                        requireFiniteWeights(step, "the best model");
-                        writeCheckpoint(checkpointDir.resolve("best"), optimizer, sampler, done, bestVal, lastVal);
-                    }
-                }
-                listeners.forEach(l -> l.onEvaluation(done, r));
-            }
-            if (checkpointEvery > 0 && done % checkpointEvery == 0 && badInARow == 0) {
-                Path checkpoints = checkpointDir.resolve("checkpoints");
-                requireFiniteWeights(step, "a checkpoint");
-                Path written = checkpoints.resolve(TrainingCheckpoint.directoryName(done));
-                writeCheckpoint(written, optimizer, sampler, done, bestVal, lastVal);
-                lastCheckpoint = written;
-                prune(checkpoints, done);
-            }
-            if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
-                LOG.info("stopping after step {}: a listener asked to stop", done);
-                break;
-            }
-        }
-        if (badInARow > 0) {
-            LOG.warn("the run ended on {} step(s) with a non-finite loss or gradient norm, not applied: the model "
-                    + "saved is that of step {}", badInARow, completed - 1 - badInARow);
-        }
-        if (checkpointDir != null) {
-            requireFiniteWeights(completed - 1, "the final model");
-        }
-        saveModel(checkpointDir);
-        double[] sorted = stepMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
-        double tokensPerSecond = median > 0 ? (double) batchSize * accumulation * contextLength * 1000.0 / median : 0;
-        TrainingReport report = new TrainingReport(completed, lastLoss, lastVal, noneIfInfinite(bestVal), median,
-                tokensPerSecond,
-                (System.nanoTime() - started) / 1e9, scaler == null ? 0 : scaler.skippedSteps(),
-                new TrainingHistory(stepLosses, evalLosses));
-        listeners.forEach(l -> l.onFinish(report));
-        return report;
-    }
-
-    /** NaN for "no validation loss yet", as reports and checkpoints record it. */
-    private static double noneIfInfinite(double best) {
-        return best == Double.POSITIVE_INFINITY ? Double.NaN : best;
-    }
-
-    private TrainingDivergedException diverged(long step, String what) {
-        String kept = lastCheckpoint == null ? "this run wrote no checkpoint"
-                : "its last checkpoint is " + lastCheckpoint;
-        return new TrainingDivergedException(step, "training diverged at " + what + "; stopped without saving "
-                + "the model (" + kept + ")", lastCheckpoint);
-    }
-
-    /** Refuses to save weights that hold a NaN or an infinity. */
-    private void requireFiniteWeights(long step, String what) {
-        FiniteWeights.firstNonFinite(model).ifPresent(name -> {
-            throw diverged(step, "step " + step + ": parameter " + name + " holds a non-finite value, so "
-                    + what + " was not written");
-        });
-    }
-
-    private BatchSampler sampler() {
-        return switch (sampling) {
-            case RANDOM -> new RandomWindows(train, batchSize, contextLength, seed);
-            case SEQUENTIAL -> new SequentialWindows(train, batchSize, contextLength);
-            case SHUFFLED -> new ShuffledWindows(train, batchSize, contextLength, seed, false);
-            case CUSTOM -> customBatches;
-        };
-    }
-
-    /** Step k's dropout seed: a function of the run's seed and k only, so resuming redraws the same masks. */
-    private long dropoutSeed(long step) {
-        long z = seed * 0x9E3779B97F4A7C15L + step + 1;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    /** Loads the checkpoint to resume from, after checking that it belongs to a run like this one. */
-    /** The scaler of this run: the given one, a default one for FP16_MIXED, else none. */
-    private GradScaler lossScaler() {
-        if (precision == Precision.FP16_MIXED && !lossScaling) {
-            throw new IllegalStateException("fp16 mixed precision needs loss scaling: without it small float16 "
-                    + "gradients flush to zero; use bf16, or keep the GradScaler");
-        }
-        if (gradScaler != null) {
-            return gradScaler;
-        }
-        return precision.needsLossScaling() ? new GradScaler() : null;
-    }
-
-    private TrainerState resume(Optimizer optimizer, BatchSampler sampler, GradScaler scaler) {
-        try {
-            TrainingCheckpoint checkpoint = TrainingCheckpoint.read(resumeFrom);
-            TrainerState s = checkpoint.state();
-            mustMatch("batch size", s.batchSize(), batchSize);
-            mustMatch("context length", s.contextLength(), contextLength);
-            mustMatch("gradient accumulation", s.accumulation(), accumulation);
-            mustMatch("seed", s.seed(), seed);
-            mustMatch("sampling", s.sampling(), sampling);
-            mustMatch("precision", s.precision(), precision);
-            if (scaler != null && s.scaler() != null) {
-                scaler.loadState(s.scaler());
-            }
-            checkpoint.restoreInto(model, optimizer);
-            sampler.seek(s.samplerPosition());
-            LOG.info("resuming from {} at step {}", resumeFrom, s.step());
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot resume from " + resumeFrom + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void mustMatch(String what, Object saved, Object now) {
-        if (!saved.equals(now)) {
-            throw new IllegalArgumentException("the checkpoint " + resumeFrom + " was trained with " + what + " "
-                    + saved + ", this run asks for " + now + "; resume with the same " + what);
-        }
-    }
-
-    private void writeCheckpoint(Path dir, Optimizer optimizer, BatchSampler sampler, long done, double bestVal,
-                                 double lastVal) {
-        List<Double> lrs = new ArrayList<>();
-        optimizer.groups().forEach(g -> lrs.add(g.lr()));
-        TrainerState state = new TrainerState(done, sampler.position(), seed, batchSize, contextLength, accumulation,
-                sampling, optimizer.stepCount(), lrs, noneIfInfinite(bestVal), lastVal, precision,
-                activeScaler == null ? null : activeScaler.state());
-        try {
-            TrainingCheckpoint.write(dir, model, optimizer, state, tokenizer);
-            LOG.info("step {}: checkpoint written to {}", done, dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint " + dir, e);
-        }
-    }
-
-    /**
-     * Before the first step: makes sure the directory can be written (rather than finding out at
-     * the first checkpoint or at the end), deletes the staging directories of a killed checkpoint
-     * write, and refuses a fresh run in a directory that holds another run's checkpoints, whose
-     * higher step numbers would have pruning delete this run's and {@code resume} continue the
-     * other run.
-     */
-    private void prepareCheckpointDir() {
-        try {
-            Files.createDirectories(checkpointDir);
-            Files.delete(Files.createTempFile(checkpointDir, ".write-test.", ".tmp"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the output directory " + checkpointDir + " ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was trained", e);
-        }
-        try {
-            for (Path staging : TrainingCheckpoint.removeStaging(checkpointDir)) {
-                LOG.info("removed {}, left by a checkpoint write that did not finish", staging);
-            }
-            boolean writes = checkpointEvery > 0 || val != null;
-            List<Path> others = TrainingCheckpoint.runCheckpoints(checkpointDir);
-            if (resumeFrom == null && writes && !others.isEmpty()) {
-                throw new IllegalStateException(checkpointDir + " holds the checkpoints of another run ("
-                        + others.stream().map(p -> checkpointDir.relativize(p).toString()).toList()
-                        + "): continue that run with resumeFrom, or delete them "
-                        + "(TrainingCheckpoint.removeRunCheckpoints) to start a fresh one there");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the checkpoint directory " + checkpointDir + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private void prune(Path checkpoints, long upToStep) {
-        try {
-            TrainingCheckpoint.prune(checkpoints, keepCheckpoints, upToStep);
-        } catch (IOException e) {
-            LOG.warn("cannot remove old checkpoints in {}: {}", checkpoints, e.getMessage());
-        }
-    }
-
-    /**
-     * The validation loss after {@code done} steps: a full pass when {@code exact} or without
-     * {@link #evalIters(int)}, else the mean over {@code evalIters} batches of random windows.
-     */
-    private EvalResult validate(long done, boolean exact) {
-        Evaluator evaluator = Evaluator.of(model).contextLength(contextLength);
-        if (exact || evalIters == 0) {
-            return evaluator.batchSize(evalBatchSize).evaluate(val);
-        }
-        RandomWindows windows = new RandomWindows(val, batchSize, contextLength,
-                seed * 0x2545F4914F6CDD1DL + done);
-        List<Batch> batches = new ArrayList<>(evalIters);
-        try {
-            for (int i = 0; i < evalIters; i++) {
-                batches.add(windows.next());
-            }
-            return evaluator.evaluate(batches);
-        } finally {
-            batches.forEach(Batch::close);
-        }
-    }
-
-    private void saveModel(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try {
-            model.save(dir);
-            if (tokenizer != null) {
-                tokenizer.save(dir);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the model to " + dir, e);
-        }
+        return new TrainingRun(model, settings()).run();
     }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,9 +18,11 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.decoder4j.io.AtomicMove;
+import org.decoder4j.io.DirectoryTree;
 import org.decoder4j.amp.GradScaler;
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.Tokenizer;
+import org.decoder4j.data.tokenizer.Tokenizer;
 import org.decoder4j.io.SafeTensors;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.GPTConfig;
@@ -129,7 +129,7 @@ public final class TrainingCheckpoint {
             Files.write(staging.resolve(STATE_FILE), JSON.writeValueAsBytes(toJson(state)));
             replace(staging, target);
         } finally {
-            deleteTree(staging);
+            DirectoryTree.delete(staging);
         }
     }
 
@@ -217,7 +217,7 @@ public final class TrainingCheckpoint {
     public static void prune(Path checkpoints, int keep, long upToStep) throws IOException {
         List<Path> all = list(checkpoints).stream().filter(p -> stepOf(p) <= upToStep).toList();
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteTree(all.get(i));
+            DirectoryTree.delete(all.get(i));
         }
     }
 
@@ -250,7 +250,7 @@ public final class TrainingCheckpoint {
      */
     public static void removeRunCheckpoints(Path runDir) throws IOException {
         for (Path p : runCheckpoints(runDir)) {
-            deleteTree(p);
+            DirectoryTree.delete(p);
         }
     }
 
@@ -273,7 +273,7 @@ public final class TrainingCheckpoint {
                 for (Path p : entries.filter(Files::isDirectory).toList()) {
                     String name = p.getFileName().toString();
                     if (STAGING_DIR.matcher(name).matches()) {
-                        deleteTree(p);
+                        DirectoryTree.delete(p);
                         removed.add(p);
                     }
                 }
@@ -406,30 +406,9 @@ public final class TrainingCheckpoint {
             Files.delete(old);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
-        try {
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staging, target);
-        }
+        AtomicMove.replace(staging, target);
         if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
+            DirectoryTree.delete(old);
         }
     }
 }

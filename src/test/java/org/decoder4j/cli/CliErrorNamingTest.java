@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.decoder4j.data.CharTokenizer;
+import org.decoder4j.data.tokenizer.CharTokenizer;
 import org.decoder4j.io.AtomicWrite;
 import org.decoder4j.nn.GPT;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.decoder4j.data.CharTokenizer;
+import org.decoder4j.data.tokenizer.CharTokenizer;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.sft.ChatFile;
 import org.decoder4j.sft.ChatMessage;

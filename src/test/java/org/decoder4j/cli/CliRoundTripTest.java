@@ -57,7 +57,7 @@ class CliRoundTripTest {
         assertEquals(0, prepared.exit(), prepared::toString);
         assertTrue(Files.size(data.resolve("train.bin")) > 0);
         assertTrue(prepared.out().contains("vocabulary"), prepared::toString);
-        int vocab = org.decoder4j.data.Tokenizer.load(data).vocabSize();
+        int vocab = org.decoder4j.data.tokenizer.Tokenizer.load(data).vocabSize();
 
         Path model = dir.resolve("model");
         Path log = dir.resolve("logs/steps.jsonl");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import org.decoder4j.data.CharTokenizer;
+import org.decoder4j.data.tokenizer.CharTokenizer;
 import org.decoder4j.generate.Generator;
 import org.decoder4j.generate.Sampling;
 import org.decoder4j.nn.GPT;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.HuggingFaceGpt2;
 import org.decoder4j.tensor.Tensor;

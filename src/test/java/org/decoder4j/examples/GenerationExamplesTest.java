@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.decoder4j.data.CharTokenizer;
+import org.decoder4j.data.tokenizer.CharTokenizer;
 import org.decoder4j.nn.GPT;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

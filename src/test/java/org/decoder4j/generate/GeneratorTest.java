@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.decoder4j.data.CharTokenizer;
+import org.decoder4j.data.tokenizer.CharTokenizer;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.tensor.NoGrad;
 import org.junit.jupiter.api.Test;

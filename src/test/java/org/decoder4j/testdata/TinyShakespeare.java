@@ -3,7 +3,7 @@ package org.decoder4j.testdata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.decoder4j.data.ShakespeareCorpus;
+import org.decoder4j.data.corpus.ShakespeareCorpus;
 import org.junit.jupiter.api.Assumptions;
 
 /**

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.eval.EvalResult;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.optim.AdamW;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.decoder4j.amp.GradScaler;
 import org.decoder4j.amp.Precision;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.optim.AdamW;
 import org.decoder4j.tensor.Tensor;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.decoder4j.amp.GradScaler;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.io.SafeTensors;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.nn.HuggingFaceGpt2;
@@ -70,7 +70,7 @@ class NumericalFaultTest {
         LocalGradients local = new LocalGradients();
         return new GradientComputation() {
             @Override
-            public void start(GPT model, org.decoder4j.data.BatchSampler sampler,
+            public void start(GPT model, org.decoder4j.data.batch.BatchSampler sampler,
                               org.decoder4j.amp.Precision precision) {
                 local.start(model, sampler, precision);
             }
@@ -171,7 +171,7 @@ class NumericalFaultTest {
         LocalGradients local = new LocalGradients();
         GradientComputation infiniteGradients = new GradientComputation() {
             @Override
-            public void start(GPT m, org.decoder4j.data.BatchSampler sampler, org.decoder4j.amp.Precision p) {
+            public void start(GPT m, org.decoder4j.data.batch.BatchSampler sampler, org.decoder4j.amp.Precision p) {
                 local.start(m, sampler, p);
             }
 

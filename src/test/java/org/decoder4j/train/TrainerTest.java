@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.eval.EvalResult;
 import org.decoder4j.eval.Evaluator;
 import org.decoder4j.loss.Loss;

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.decoder4j.data.TokenDataset;
+import org.decoder4j.data.tokens.TokenDataset;
 import org.decoder4j.nn.GPT;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -37,7 +37,7 @@ public final class CoreParallel {
     private static final long SPIN_NANOS = 200_000;
     /**
      * Ranges per thread. One, measured: three per thread (smaller products, more calls) made the
-     * recipe's step slower (median of five runs 44.0 against 38.4 ms).
+     * recipe's step slower (docs/benchmarks.md, "Measurements behind the code").
      */
     private static final int RANGES_PER_THREAD = 1;
     private static final int PARTS = Math.max(1, Integer.getInteger("decoder4j.threads",

@@ -14,14 +14,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code OMP_NUM_THREADS=1}: ND4J's elementwise ops run on OpenMP threads that, after each op,
- *       spin on the cores that OpenBLAS's own threads need for the next matrix product. On two cores
- *       one OpenMP thread made a training step about twice as fast (BLAS keeps all cores).</li>
+ *       spin on the cores that OpenBLAS's own threads need for the next matrix product; one OpenMP
+ *       thread makes a training step faster (BLAS keeps all cores; docs/benchmarks.md).</li>
  *   <li>{@code OPENBLAS_CORETYPE=SkylakeX} on AVX-512 processors: the OpenBLAS bundled with ND4J
  *       does not recognise recent Xeon models and otherwise falls back to a slower kernel.</li>
  *   <li>the system property {@code org.bytedeco.javacpp.maxPhysicalBytes=0}: otherwise JavaCPP
  *       measures the process's resident memory on every native allocation (ND4J makes several per
- *       op for shape descriptors), which cost 11–16% of a Shakespeare training step and about a
- *       third of a cached generation step. JavaCPP's own limit on the bytes it allocates
+ *       op for shape descriptors), a large share of a training step and of a cached generation
+ *       step (docs/benchmarks.md, "Measurements behind the code"). JavaCPP's own limit on the bytes it allocates
  *       ({@code maxBytes}) stays; memory per step is bounded by {@code MemoryScope} workspaces.
  *       A value given with {@code -D} is kept.</li>
  * </ul>
