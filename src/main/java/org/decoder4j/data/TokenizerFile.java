@@ -70,15 +70,14 @@ final class TokenizerFile {
     /**
      * A Hugging Face {@code tokenizers} file (no {@code "type"}, a {@code "model"} object), as a
      * downloaded GPT-2 directory holds beside its {@code vocab.json} + {@code merges.txt}: the
-     * tokenizer is read from that pair, which carries the same vocabulary and merges.
+     * tokenizer is read from that pair, which carries the same vocabulary and merges; without the
+     * pair, from the file's own byte-level BPE.
      */
     private static Tokenizer readHuggingFaceDirectory(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (Files.exists(dir.resolve(BpeTokenizer.VOCAB_FILE)) && Files.exists(dir.resolve(BpeTokenizer.MERGES_FILE))) {
             return BpeTokenizer.load(dir);
         }
-        throw new IOException(file + ": a Hugging Face tokenizers file; decoder4j reads the "
-                + BpeTokenizer.VOCAB_FILE + " + " + BpeTokenizer.MERGES_FILE + " pair of such a directory, and "
-                + dir.getFileName() + " has no such pair");
+        return HuggingFaceTokenizerFile.read(file);
     }
 }

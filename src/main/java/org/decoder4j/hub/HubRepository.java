@@ -45,6 +45,7 @@ public final class HubRepository {
     private final HubCache cache;
     private String commit;                  // fixed by the first file
     private boolean unreachable;            // the Hub did not answer: the cache serves the rest
+    private final java.util.Map<String, Optional<FileMetadata>> described = new java.util.HashMap<>();
 
     HubRepository(HubSettings settings, RepoRef ref, HubHttp http, DownloadProgress progress) {
         this.settings = settings;
@@ -95,27 +96,16 @@ public final class HubRepository {
                 return cached;
             }
         }
-        HubHttp.Head head;
-        String what = ref.repoId() + "@" + revision + ": " + file;
+        Optional<FileMetadata> described;
         try {
-            head = http.head(resolveUrl(revision, file), what);
+            described = metadata(file);
         } catch (HubUnreachableException e) {
-            unreachable = true;
-            LOG.warn("{}; using the cache in {}", e.getMessage(), cache.folder());
             return fromCache(file, revision, e);
         }
-        if (head.metadata().isEmpty()) {
-            if (head.commit() != null && RepoRef.isCommitHash(head.commit())) {
-                fixCommit(revision, head.commit());
-                cache.markMissing(head.commit(), file);
-            }
+        if (described.isEmpty()) {
             return Optional.empty();
         }
-        FileMetadata meta = head.metadata().get();
-        if (!RepoRef.isCommitHash(meta.commit())) {
-            throw new IOException(what + ": the Hub's X-Repo-Commit '" + meta.commit() + "' is not a commit hash");
-        }
-        fixCommit(revision, meta.commit());
+        FileMetadata meta = described.get();
         Path blob = cache.blob(meta.etag());
         ReentrantLock lock = BLOB_LOCKS.computeIfAbsent(blob, b -> new ReentrantLock());
         lock.lock();
@@ -126,6 +116,78 @@ public final class HubRepository {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether the repository has {@code file} at this revision, asked with a {@code HEAD} request
+     * (nothing is downloaded); from the cache in cache-only mode or for a cached commit.
+     */
+    public boolean exists(String file) throws IOException {
+        checkFileName(file);
+        if (cacheOnly() || RepoRef.isCommitHash(revision()) && cache.cachedFile(revision(), file).isPresent()) {
+            return cache.cachedFile(revision(), file).isPresent();
+        }
+        try {
+            return metadata(file).isPresent();
+        } catch (HubUnreachableException e) {
+            return cache.cachedFile(revision(), file).isPresent();
+        }
+    }
+
+    /** The size the Hub announces for {@code file}, if it exists and the Hub says. */
+    public Optional<Long> size(String file) throws IOException {
+        checkFileName(file);
+        Optional<Path> cached = cache.cachedFile(revision(), file);
+        if (cacheOnly() || RepoRef.isCommitHash(revision()) && cached.isPresent()) {
+            return cached.isPresent() ? Optional.of(java.nio.file.Files.size(cached.get())) : Optional.empty();
+        }
+        try {
+            return metadata(file).map(FileMetadata::size).filter(n -> n >= 0);
+        } catch (HubUnreachableException e) {
+            return cached.isPresent() ? Optional.of(java.nio.file.Files.size(cached.get())) : Optional.empty();
+        }
+    }
+
+    /**
+     * What the Hub says about {@code file} at this revision (empty if it has no such file); asked
+     * once per file and repository object.
+     *
+     * @throws HubUnreachableException if the Hub does not answer (later calls then use the cache only)
+     * @throws IllegalStateException in offline mode
+     */
+    public Optional<FileMetadata> metadata(String file) throws IOException {
+        checkFileName(file);
+        if (settings.offline()) {
+            throw new IllegalStateException("offline (HF_HUB_OFFLINE=1): the Hub is not asked about " + file);
+        }
+        Optional<FileMetadata> known = described.get(file);
+        if (known != null) {
+            return known;
+        }
+        String revision = revision();
+        String what = ref.repoId() + "@" + revision + ": " + file;
+        HubHttp.Head head;
+        try {
+            head = http.head(resolveUrl(revision, file), what);
+        } catch (HubUnreachableException e) {
+            unreachable = true;
+            LOG.warn("{}; using the cache in {}", e.getMessage(), cache.folder());
+            throw e;
+        }
+        if (head.metadata().isEmpty()) {
+            if (head.commit() != null && RepoRef.isCommitHash(head.commit())) {
+                fixCommit(revision, head.commit());
+                cache.markMissing(head.commit(), file);
+            }
+        } else {
+            String hubCommit = head.metadata().get().commit();
+            if (!RepoRef.isCommitHash(hubCommit)) {
+                throw new IOException(what + ": the Hub's X-Repo-Commit '" + hubCommit + "' is not a commit hash");
+            }
+            fixCommit(revision, hubCommit);
+        }
+        described.put(file, head.metadata());
+        return head.metadata();
     }
 
     /** The commit the revision stands for, once a file has fixed it. */
