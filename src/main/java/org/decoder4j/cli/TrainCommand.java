@@ -98,8 +98,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "into ~/.cache/decoder4j).")
     Path input;
 
-    @Option(names = "--init", paramLabel = "MODEL_DIR",
-            description = "Continue from a saved model; its config.json decides the architecture.")
+    @Option(names = "--init", paramLabel = "MODEL_DIR|hf:ORG/NAME[@REV]",
+            description = "Continue from a saved model or a Hugging Face Hub repository; its config.json decides "
+                    + "the architecture.")
     Path init;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -339,7 +340,7 @@ final class TrainCommand implements Callable<Integer> {
             data = out.resolve("data");                                      // the data the first run prepared
         }
         ModelDirectory initial = checkpoint != null ? ModelDirectory.open(checkpoint)
-                : init == null ? null : ModelDirectory.open(init);
+                : init == null ? null : ModelDirectory.open(init, spec);
         if (initial != null) {
             checkShapeAgainst(initial);
         }

@@ -106,7 +106,12 @@ public interface Tokenizer {
 
     /** Like {@link #fromPretrained(String)}, from the given Hub and cache. */
     static Tokenizer fromPretrained(String repository, org.decoder4j.hub.HuggingFaceHub hub) throws IOException {
-        return PretrainedTokenizer.fetch(hub.repository(org.decoder4j.hub.RepoRef.parse(repository)));
+        return fromPretrained(hub.repository(org.decoder4j.hub.RepoRef.parse(repository)));
+    }
+
+    /** Like {@link #fromPretrained(String)}, from a repository already opened (at the commit it fixed). */
+    static Tokenizer fromPretrained(org.decoder4j.hub.HubRepository repository) throws IOException {
+        return PretrainedTokenizer.fetch(repository);
     }
 
     /**

@@ -75,8 +75,15 @@ final class TokenizerFile {
      */
     private static Tokenizer readHuggingFaceDirectory(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        if (Files.exists(dir.resolve(BpeTokenizer.VOCAB_FILE)) && Files.exists(dir.resolve(BpeTokenizer.MERGES_FILE))) {
+        boolean vocab = Files.exists(dir.resolve(BpeTokenizer.VOCAB_FILE));
+        boolean merges = Files.exists(dir.resolve(BpeTokenizer.MERGES_FILE));
+        if (vocab && merges) {
             return BpeTokenizer.load(dir);
+        }
+        if (vocab || merges) {
+            throw new IOException(file + ": a Hugging Face tokenizers file beside half of the "
+                    + BpeTokenizer.VOCAB_FILE + " + " + BpeTokenizer.MERGES_FILE + " pair; " + dir.getFileName()
+                    + " has no " + (vocab ? BpeTokenizer.MERGES_FILE : BpeTokenizer.VOCAB_FILE));
         }
         return HuggingFaceTokenizerFile.read(file);
     }

@@ -98,7 +98,7 @@ final class HubHttp {
             if (from > 0) {
                 b.header("Range", "bytes=" + from + "-");
             }
-            HttpResponse<InputStream> r = send(b.build(), HttpResponse.BodyHandlers.ofInputStream(), current);
+            HttpResponse<InputStream> r = send(b.build(), TimedBody.handler(timeout), current);
             int status = r.statusCode();
             Optional<URI> location = r.headers().firstValue("Location").map(current::resolve);
             if (isRedirect(status) && location.isPresent()) {

@@ -45,6 +45,7 @@ public final class HubRepository {
     private final HubCache cache;
     private String commit;                  // fixed by the first file
     private boolean unreachable;            // the Hub did not answer: the cache serves the rest
+    private HubUnreachableException whyUnreachable;
     private final java.util.Map<String, Optional<FileMetadata>> described = new java.util.HashMap<>();
 
     HubRepository(HubSettings settings, RepoRef ref, HubHttp http, DownloadProgress progress) {
@@ -87,7 +88,7 @@ public final class HubRepository {
         checkFileName(file);
         String revision = revision();
         if (cacheOnly()) {
-            return fromCache(file, revision, null);
+            return fromCache(file, revision, whyUnreachable);
         }
         if (RepoRef.isCommitHash(revision)) {
             Optional<Path> cached = cache.cachedFile(revision, file);
@@ -106,6 +107,10 @@ public final class HubRepository {
             return Optional.empty();
         }
         FileMetadata meta = described.get();
+        if (meta.location().equals(resolveUrl(revision, file))) {
+            // fetched at the commit the HEAD named, so that the bytes match its ETag even if the branch moves
+            meta = new FileMetadata(meta.commit(), meta.etag(), meta.size(), resolveUrl(meta.commit(), file), meta.lfs());
+        }
         Path blob = cache.blob(meta.etag());
         ReentrantLock lock = BLOB_LOCKS.computeIfAbsent(blob, b -> new ReentrantLock());
         lock.lock();
@@ -171,6 +176,7 @@ public final class HubRepository {
             head = http.head(resolveUrl(revision, file), what);
         } catch (HubUnreachableException e) {
             unreachable = true;
+            whyUnreachable = e;
             LOG.warn("{}; using the cache in {}", e.getMessage(), cache.folder());
             throw e;
         }

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +35,8 @@ import java.util.regex.Pattern;
  * {@code HEAD|GET /ORG/NAME/resolve/REVISION/FILE} with {@code X-Repo-Commit} and {@code ETag}
  * (the Git blob hash) for a small file; for a file in Git LFS ({@code *.safetensors},
  * {@code *.bin}) a 302 to a CDN address on another host name ({@code localhost} instead of
- * {@code 127.0.0.1}) with {@code X-Linked-Etag} (the sha256) and {@code X-Linked-Size}; the CDN
- * path {@code /cdn/SHA256} serves the bytes with {@code Range} support. A renamed repository
+ * {@code 127.0.0.1}, and another port) with {@code X-Linked-Etag} (the sha256) and
+ * {@code X-Linked-Size}; the CDN path {@code /cdn/SHA256} serves the bytes with {@code Range} support. A renamed repository
  * answers 307 with a relative address; errors carry {@code X-Error-Code} as the Hub's do.
  *
  * <pre>{@code
@@ -82,6 +84,7 @@ public final class HubTestServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
     private final HttpServer server;
+    private final ServerSocket cdnSocket;                 // the CDN: plain sockets, so a connection can be dropped
     private final ExecutorService executor;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
@@ -92,8 +95,9 @@ public final class HubTestServer implements AutoCloseable {
     private volatile long dropAfter;
     private final Map<String, Boolean> corrupted = new ConcurrentHashMap<>();
 
-    private HubTestServer(HttpServer server, ExecutorService executor) {
+    private HubTestServer(HttpServer server, ServerSocket cdnSocket, ExecutorService executor) {
         this.server = server;
+        this.cdnSocket = cdnSocket;
         this.executor = executor;
     }
 
@@ -110,10 +114,14 @@ public final class HubTestServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HubTestServer hub = new HubTestServer(http, executor);
+        ServerSocket cdn = new ServerSocket(0, 16, InetAddress.getByName("127.0.0.1"));
+        HubTestServer hub = new HubTestServer(http, cdn, executor);
         http.createContext("/", hub::handle);
         http.setExecutor(executor);
         http.start();
+        Thread acceptor = new Thread(hub::acceptCdnConnections, "hub-test-cdn");
+        acceptor.setDaemon(true);
+        acceptor.start();
         return hub;
     }
 
@@ -191,6 +199,11 @@ public final class HubTestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        try {
+            cdnSocket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         executor.shutdownNow();
     }
 
@@ -204,11 +217,7 @@ public final class HubTestServer implements AutoCloseable {
             in.readAllBytes();
         }
         try {
-            if (path.startsWith("/cdn/")) {
-                cdn(ex, path.substring("/cdn/".length()));
-            } else {
-                resolve(ex, path);
-            }
+            resolve(ex, path);
         } finally {
             ex.close();
         }
@@ -252,7 +261,7 @@ public final class HubTestServer implements AutoCloseable {
                     + sha + "\nsize " + content.length + "\n").getBytes(StandardCharsets.UTF_8)) + "\"");
             ex.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
             ex.getResponseHeaders().set("X-Linked-Size", Long.toString(content.length));
-            ex.getResponseHeaders().set("Location", "http://localhost:" + server.getAddress().getPort() + "/cdn/" + sha);
+            ex.getResponseHeaders().set("Location", "http://localhost:" + cdnSocket.getLocalPort() + "/cdn/" + sha);
             send(ex, 302, new byte[0]);
             return;
         }
@@ -260,49 +269,82 @@ public final class HubTestServer implements AutoCloseable {
         send(ex, 200, content);
     }
 
-    private void cdn(HttpExchange ex, String sha) throws IOException {
-        byte[] content = blobs.get(sha);
-        if (content == null) {
-            send(ex, 404, new byte[0]);
-            return;
+    private void acceptCdnConnections() {
+        while (!cdnSocket.isClosed()) {
+            try {
+                Socket socket = cdnSocket.accept();
+                executor.submit(() -> cdnConnection(socket));
+            } catch (IOException | java.util.concurrent.RejectedExecutionException closed) {
+                return;
+            }
         }
-        if (corrupted.containsKey(sha)) {
-            content = content.clone();
-            content[content.length / 2] ^= 0x5a;
-        }
-        long from = 0;
-        String range = ex.getRequestHeaders().getFirst("Range");
-        if (range != null) {
-            Matcher m = RANGE.matcher(range);
-            if (m.matches()) {
+    }
+
+    /** One request per connection ({@code Connection: close}): GET /cdn/SHA256, with Range support. */
+    private void cdnConnection(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            String requestLine = line(in);
+            Map<String, String> headers = new HashMap<>();
+            for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
+                int colon = h.indexOf(':');
+                if (colon > 0) {
+                    headers.put(h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).trim());
+                }
+            }
+            if (requestLine == null) {
+                return;
+            }
+            String[] parts = requestLine.split(" ");
+            String path = parts.length > 1 ? parts[1] : "";
+            requests.add(new Request(parts[0], path, headers.get("host"), headers.get("range"), headers.get("authorization")));
+            OutputStream out = socket.getOutputStream();
+            byte[] content = path.startsWith("/cdn/") ? blobs.get(path.substring("/cdn/".length())) : null;
+            if (content == null) {
+                respond(out, "404 Not Found", "", new byte[0], -1);
+                return;
+            }
+            if (corrupted.containsKey(path.substring("/cdn/".length()))) {
+                content = content.clone();
+                content[content.length / 2] ^= 0x5a;
+            }
+            long from = 0;
+            Matcher m = headers.containsKey("range") ? RANGE.matcher(headers.get("range")) : null;
+            if (m != null && m.matches()) {
                 from = Long.parseLong(m.group(1));
             }
-        }
-        if (from >= content.length && content.length > 0) {
-            ex.getResponseHeaders().set("Content-Range", "bytes */" + content.length);
-            send(ex, 416, new byte[0]);
-            return;
-        }
-        byte[] part = Arrays.copyOfRange(content, (int) from, content.length);
-        int status = 200;
-        if (from > 0) {
-            status = 206;
-            ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
-        }
-        ex.getResponseHeaders().set("Accept-Ranges", "bytes");
-        if (!ex.getRequestMethod().equals("HEAD") && dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            ex.sendResponseHeaders(status, part.length);
-            OutputStream out = ex.getResponseBody();
-            out.write(part, 0, (int) Math.min(dropAfter, part.length));
-            out.flush();
-            try {
-                out.close();                       // fewer bytes than announced: the connection is dropped
-            } catch (IOException expected) {
-                // "insufficient bytes written to stream"
+            if (from >= content.length && content.length > 0) {
+                respond(out, "416 Range Not Satisfiable", "Content-Range: bytes */" + content.length + "\r\n", new byte[0], -1);
+                return;
             }
-            return;
+            byte[] part = Arrays.copyOfRange(content, (int) from, content.length);
+            String status = from > 0 ? "206 Partial Content" : "200 OK";
+            String extra = "Accept-Ranges: bytes\r\n" + (from > 0
+                    ? "Content-Range: bytes " + from + "-" + (content.length - 1) + "/" + content.length + "\r\n" : "");
+            long cut = dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? Math.min(dropAfter, part.length) : -1;
+            respond(out, status, extra, part, cut);           // after `cut` bytes the socket closes: a dropped connection
+        } catch (IOException ignored) {
+            // the client went away
         }
-        send(ex, status, part);
+    }
+
+    private static void respond(OutputStream out, String status, String headers, byte[] body, long cut) throws IOException {
+        String head = "HTTP/1.1 " + status + "\r\nContent-Length: " + body.length + "\r\n" + headers
+                + "Connection: close\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, (int) (cut >= 0 ? cut : body.length));
+        out.flush();
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c = in.read(); c >= 0; c = in.read()) {
+            if (c == '\n') {
+                return sb.toString().replaceAll("\r$", "");
+            }
+            sb.append((char) c);
+        }
+        return sb.length() == 0 ? null : sb.toString();
     }
 
     private void error(HttpExchange ex, int status, String code, String commit) throws IOException {
