@@ -30,12 +30,12 @@ final class ModelDirectory {
 
     private final Path dir;
     private final GPTConfig config;
-    private final HubRepository hubRepository;      // null for a local directory
+    private final Optional<Tokenizer> hubTokenizer;      // null for a local directory
 
-    private ModelDirectory(Path dir, GPTConfig config, HubRepository hubRepository) {
+    private ModelDirectory(Path dir, GPTConfig config, Optional<Tokenizer> hubTokenizer) {
         this.dir = dir;
         this.config = config;
-        this.hubRepository = hubRepository;
+        this.hubTokenizer = hubTokenizer;
     }
 
     /**
@@ -58,7 +58,13 @@ final class ModelDirectory {
         try {
             Path snapshot = PretrainedGpt2.download(repo);
             ModelDirectory opened = open(snapshot);
-            return new ModelDirectory(opened.dir, opened.config, repo);
+            Optional<Tokenizer> tokenizer;
+            try {
+                tokenizer = Optional.of(Tokenizer.fromPretrained(repo));   // small files: fetched with the model
+            } catch (NoSuchFileException noTokenizer) {
+                tokenizer = Optional.empty();
+            }
+            return new ModelDirectory(opened.dir, opened.config, tokenizer);
         } finally {
             bar.finishLine();
         }
@@ -114,14 +120,7 @@ final class ModelDirectory {
 
     /** The tokenizer saved with the model, if there is one (for a Hub repository: fetched from it). */
     Optional<Tokenizer> tokenizer() throws IOException {
-        if (hubRepository != null) {
-            try {
-                return Optional.of(Tokenizer.fromPretrained(hubRepository));
-            } catch (NoSuchFileException e) {
-                return Optional.empty();
-            }
-        }
-        return Tokenizer.loadIfPresent(dir);
+        return hubTokenizer != null ? hubTokenizer : Tokenizer.loadIfPresent(dir);
     }
 
     /** Fails if a context length given with {@code flag} exceeds the model's n_positions. */

@@ -104,6 +104,26 @@ public final class HubCache {
         }
     }
 
+    /**
+     * Marks the cache folder as a cache for backup tools ({@code CACHEDIR.TAG}, as
+     * {@code huggingface_hub} writes it), unless it is marked already.
+     */
+    static void tagCacheRoot(Path cacheRoot) {
+        Path tag = cacheRoot.resolve("CACHEDIR.TAG");
+        if (Files.exists(tag)) {
+            return;
+        }
+        try {
+            Files.createDirectories(cacheRoot);
+            Files.writeString(tag, "Signature: 8a477f597d28d172789f06886806bc55\n"
+                    + "# This file is a cache directory tag: Hugging Face Hub downloads, shared by huggingface_hub "
+                    + "and decoder4j.\n# See https://bford.info/cachedir/\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+        } catch (IOException ignored) {
+            // only a courtesy to backup tools; a read-only cache still serves
+        }
+    }
+
     /** Writes {@code refs/REVISION} (unless the revision is the commit itself), atomically. */
     public void writeRef(String revision, String commit) throws IOException {
         checkedCommit(commit);

@@ -107,6 +107,7 @@ public final class HubRepository {
             return Optional.empty();
         }
         FileMetadata meta = described.get();
+        HubCache.tagCacheRoot(settings.cache());
         if (meta.location().equals(resolveUrl(revision, file))) {
             // fetched at the commit the HEAD named, so that the bytes match its ETag even if the branch moves
             meta = new FileMetadata(meta.commit(), meta.etag(), meta.size(), resolveUrl(meta.commit(), file), meta.lfs());
