@@ -10,8 +10,9 @@ B random windows of T tokens from the uint16 token file, forward, mean cross-ent
 gradient clipping at 1.0, AdamW (lr 3e-5 constant, betas 0.9/0.95, weight decay 0.1 on matrices
 only), zero_grad. bf16: the forward pass and the loss run under torch.autocast("cpu",
 dtype=torch.bfloat16), the weights and the optimizer stay float32. The model is the GPT-2 module
-of tools/fixtures/gpt2_ref.py (nanoGPT's layout, the Hugging Face tensor names) loaded from
-config.json + model.safetensors. Prints each step's time, the median after the first (warm-up)
+of tools/fixtures/gpt2_ref.py (nanoGPT's layout, the Hugging Face tensor names) with nanoGPT's
+fused kernels (scaled_dot_product_attention, PyTorch's tanh GELU), loaded from config.json +
+model.safetensors. Prints each step's time, the median after the first (warm-up)
 step, tokens/s and the peak resident memory.
 """
 
@@ -21,13 +22,31 @@ import resource
 import statistics
 import sys
 import time
+import types
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
-from gpt2_ref import adamw_groups, load_model_dir  # noqa: E402
+from gpt2_ref import FUSED_ACTIVATIONS, adamw_groups, load_model_dir  # noqa: E402
+
+
+def sdpa_attention(self, x):
+    """nanoGPT's attention: one fused scaled_dot_product_attention call with the causal mask."""
+    b, t, c = x.shape
+    q, k, v = self.c_attn(x).split(c, dim=2)
+    q, k, v = (z.view(b, t, self.n_head, c // self.n_head).transpose(1, 2) for z in (q, k, v))   # (B, nh, T, hs)
+    y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    return self.c_proj(y.transpose(1, 2).contiguous().view(b, t, c))
+
+
+def as_nanogpt(model, cfg):
+    """The reference module with nanoGPT's fused kernels: SDPA attention and PyTorch's tanh GELU."""
+    for block in model.h:
+        block.attn.forward = types.MethodType(sdpa_attention, block.attn)
+        block.mlp.act = FUSED_ACTIVATIONS[cfg.get("activation_function", "gelu_new")]
+    return model
 
 
 def main():
@@ -45,7 +64,8 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
 
-    model, _ = load_model_dir(a.model, dtype=torch.float32)
+    model, cfg = load_model_dir(a.model, dtype=torch.float32)
+    model = as_nanogpt(model, cfg)
     model.train()
     data = torch.from_numpy(np.fromfile(a.data, dtype=np.uint16).astype(np.int64))
     opt = torch.optim.AdamW(adamw_groups(model, 0.1), lr=a.lr, betas=(0.9, 0.95), eps=1e-8)
