@@ -39,8 +39,8 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model directory (config.json and model.safetensors).")
+    @Option(names = "--model", required = true, paramLabel = "DIR|hf:ORG/NAME[@REV]",
+            description = "Model directory (config.json and model.safetensors), or a Hugging Face Hub repository.")
     Path model;
 
     @Option(names = "--data", required = true, paramLabel = "FILE",
@@ -86,7 +86,7 @@ final class EvalCommand implements Callable<Integer> {
             Flags.positive(spec, "--top-k", topK);
         }
         TokenDataset tokens = TokenDataset.open(data);
-        ModelDirectory dir = ModelDirectory.open(model);
+        ModelDirectory dir = ModelDirectory.open(model, spec);
         int t = context == null ? dir.config().contextLength() : context;
         dir.checkContext("--context", t);
         if (stride != null && stride > t) {

@@ -44,8 +44,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model directory (config.json, model.safetensors, tokenizer.json), e.g. from 'train'.")
+    @Option(names = "--model", required = true, paramLabel = "DIR|hf:ORG/NAME[@REV]",
+            description = "Model directory (config.json, model.safetensors, tokenizer.json), e.g. from 'train', "
+                    + "or a Hugging Face Hub repository.")
     Path model;
 
     @Option(names = "--sft", required = true, paramLabel = "FILE", description = "Training dialogues (JSON lines).")
@@ -112,7 +113,7 @@ final class FinetuneCommand implements Callable<Integer> {
         Flags.positive(spec, "--log-every", logEvery);
         Flags.nonNegative(spec, "--max-bad-steps", maxBadSteps);
         ChatTemplate chat = chatTemplate();
-        ModelDirectory dir = ModelDirectory.open(model);
+        ModelDirectory dir = ModelDirectory.open(model, spec);
         Tokenizer tokenizer = dir.tokenizer().orElseThrow(() -> new NoSuchFileException(
                 dir.path().resolve(Tokenizer.FILE_NAME).toString(), null,
                 "the model directory has no tokenizer.json to encode the dialogues with"));

@@ -1,6 +1,7 @@
 package org.decoder4j.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.decoder4j.tensor.ComputeEngine;
 import org.decoder4j.train.TrainingDivergedException;
@@ -59,9 +60,25 @@ public final class Main implements Callable<Integer> {
             description = "Log more, and print the stack trace of an error.")
     boolean verbose;
 
+    /** The environment variables the commands read (HF_ENDPOINT, HF_HUB_CACHE, ... for hf: models). */
+    private final Map<String, String> environment;
+
+    public Main() {
+        this(System.getenv());
+    }
+
+    private Main(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     /** The command line with its error handling, writing to {@code System.out} and {@code System.err}. */
     public static CommandLine commandLine() {
-        CommandLine cmd = new CommandLine(new Main());
+        return commandLine(System.getenv());
+    }
+
+    /** The command line seeing {@code environment} instead of the process's environment variables. */
+    static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine cmd = new CommandLine(new Main(environment));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler(Main::usageError);
         cmd.setExecutionExceptionHandler((e, command, parseResult) -> failure(e, command, verbose(parseResult)));
@@ -88,6 +105,11 @@ public final class Main implements Callable<Integer> {
         CliLogging.configure();
         ComputeEngine.configure();
         System.exit(commandLine().execute(args));
+    }
+
+    /** The environment of the command line {@code spec} belongs to. */
+    static Map<String, String> environment(CommandSpec spec) {
+        return spec.root().userObject() instanceof Main main ? main.environment : System.getenv();
     }
 
     @Override

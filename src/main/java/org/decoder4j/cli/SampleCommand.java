@@ -29,8 +29,9 @@ final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model directory with config.json, model.safetensors and tokenizer.json.")
+    @Option(names = "--model", required = true, paramLabel = "DIR|hf:ORG/NAME[@REV]",
+            description = "Model directory with config.json, model.safetensors and tokenizer.json, or a Hugging Face "
+                    + "Hub repository (downloaded into the cache huggingface_hub shares; HF_* variables apply).")
     Path model;
 
     @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = "\n",
@@ -93,7 +94,7 @@ final class SampleCommand implements Callable<Integer> {
         if (stops.contains("")) {
             throw Flags.usage(spec, "--stop is empty; give at least one character to stop at");
         }
-        ModelDirectory dir = ModelDirectory.open(model);
+        ModelDirectory dir = ModelDirectory.open(model, spec);
         Tokenizer tokenizer = dir.tokenizer().orElseThrow(() -> new IllegalArgumentException(model
                 + " has no " + Tokenizer.FILE_NAME + "; sample needs the tokenizer the model was trained with "
                 + "(train --data DIR with a prepared directory saves it next to the model)"));

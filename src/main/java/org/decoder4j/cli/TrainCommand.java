@@ -51,8 +51,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingDataFlags dataFlags;
 
-    @Option(names = "--init", paramLabel = "MODEL_DIR",
-            description = "Continue from a saved model; its config.json decides the architecture.")
+    @Option(names = "--init", paramLabel = "MODEL_DIR|hf:ORG/NAME[@REV]",
+            description = "Continue from a saved model or a Hugging Face Hub repository; its config.json decides "
+                    + "the architecture.")
     Path init;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -103,8 +104,8 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpoint != null) {
             dataFlags.reusePrepared(out);                                 // the data the first run prepared
         }
-        Path saved = checkpoint != null ? checkpoint : init;
-        ModelDirectory initial = saved == null ? null : ModelDirectory.open(saved);
+        ModelDirectory initial = checkpoint != null ? ModelDirectory.open(checkpoint)
+                : init == null ? null : ModelDirectory.open(init, spec);
         GPTConfig savedConfig = initial == null ? null : shape.savedConfig(initial);
         TrainingData d = null;
         SparkDataParallel workers = null;

@@ -325,6 +325,42 @@ public final class GPT extends Module {
     }
 
     /**
+     * A pretrained GPT-2 from the Hugging Face Hub, as transformers' {@code from_pretrained} gives
+     * it: {@code ORG/NAME} at branch {@code main}, or {@code ORG/NAME@REVISION} at a branch, tag or
+     * commit. Its {@code config.json} and {@code model.safetensors} are downloaded into the cache
+     * shared with Python's {@code huggingface_hub} (so a model either one fetched, the other finds)
+     * and loaded as float32. The environment variables HF_ENDPOINT, HF_HUB_CACHE, HF_HOME,
+     * HF_HUB_OFFLINE and HF_TOKEN mean what they mean to {@code huggingface_hub}.
+     *
+     * <pre>{@code
+     * GPT gpt2 = GPT.fromPretrained("openai-community/gpt2");
+     * Tokenizer tok = Tokenizer.fromPretrained("openai-community/gpt2");
+     * String text = Generator.of(gpt2, tok).generate("Hello, I'm a language model,", Sampling.random().topK(40), 30);
+     * }</pre>
+     *
+     * @param repository {@code ORG/NAME} or {@code ORG/NAME@REVISION}
+     * @return the model, float32
+     * @throws java.io.IOException if a file cannot be fetched (offline: is not cached), the
+     *     repository has no safetensors weights (a pickle-only one is refused, saying how to
+     *     convert it), or its model_type is not gpt2
+     */
+    public static GPT fromPretrained(String repository) throws java.io.IOException {
+        return fromPretrained(repository, org.decoder4j.hub.HuggingFaceHub.fromEnvironment());
+    }
+
+    /**
+     * Like {@link #fromPretrained(String)}, from the given Hub and cache.
+     *
+     * @param repository {@code ORG/NAME} or {@code ORG/NAME@REVISION}
+     * @param hub        the endpoint, cache and token to use
+     * @return the model
+     * @throws java.io.IOException as {@link #fromPretrained(String)}
+     */
+    public static GPT fromPretrained(String repository, org.decoder4j.hub.HuggingFaceHub hub) throws java.io.IOException {
+        return PretrainedGpt2.load(repository, hub);
+    }
+
+    /**
      * Restarts the generator of the dropout masks from {@code seed}. A trainer that reseeds it
      * from the step number each step makes the masks of step k independent of what ran before,
      * so a run resumed from a checkpoint draws the same masks as an uninterrupted one.

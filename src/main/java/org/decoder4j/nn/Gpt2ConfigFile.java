@@ -63,6 +63,11 @@ final class Gpt2ConfigFile {
     }
 
     private GPTConfig config() throws IOException {
+        JsonNode modelType = root.get("model_type");
+        if (modelType != null && !modelType.isNull() && !"gpt2".equals(modelType.asText())) {
+            throw new IOException(file + ": model_type is " + modelType + "; decoder4j reads GPT-2 models only "
+                    + "(model_type \"gpt2\")");
+        }
         int vocab = requiredInt("vocab_size");
         int positions = root.has("n_positions") ? requiredInt("n_positions") : requiredInt("n_ctx");
         int embd = requiredInt("n_embd");

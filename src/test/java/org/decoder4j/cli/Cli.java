@@ -49,13 +49,18 @@ final class Cli {
 
     /** Runs {@code decoder4j args...}; Path arguments are written as their strings. */
     static Result run(Object... args) {
+        return runWithEnvironment(System.getenv(), args);
+    }
+
+    /** Like {@link #run}, with {@code environment} as the command line's environment variables. */
+    static Result runWithEnvironment(java.util.Map<String, String> environment, Object... args) {
         List<String> strings = new ArrayList<>();
         for (Object a : args) {
             strings.add(a instanceof Path p ? p.toString() : String.valueOf(a));
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
+        CommandLine cmd = Main.commandLine(environment);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int exit = cmd.execute(strings.toArray(String[]::new));

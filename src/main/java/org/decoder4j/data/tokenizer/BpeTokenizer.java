@@ -145,6 +145,18 @@ public final class BpeTokenizer implements Tokenizer {
      */
     public static BpeTokenizer load(Path vocabFile, Path mergesFile) throws IOException {
         Map<String, Integer> vocab = readVocab(vocabFile);
+        List<int[]> merges = readMerges(mergesFile, vocab);
+        return fromVocabulary(vocab, merges, vocabFile + " + " + mergesFile);
+    }
+
+    /**
+     * The tokenizer of a token → id map (tokens in GPT-2's byte alphabet, {@code <|...|>} entries
+     * special) and merges given as pairs of ids in priority order.
+     *
+     * @param origin names the source in error messages
+     */
+    static BpeTokenizer fromVocabulary(Map<String, Integer> vocab, List<int[]> merges, String origin)
+            throws IOException {
         int size = 0;
         for (int id : vocab.values()) {
             size = Math.max(size, id + 1);
@@ -161,11 +173,10 @@ public final class BpeTokenizer implements Tokenizer {
                 tokenBytes[id] = bytes;
             }
         }
-        List<int[]> merges = readMerges(mergesFile, vocab);
         try {
             return new BpeTokenizer(tokenBytes, merges, specials);
         } catch (IllegalArgumentException e) {
-            throw new IOException(vocabFile + " + " + mergesFile + ": " + e.getMessage(), e);
+            throw new IOException(origin + ": " + e.getMessage(), e);
         }
     }
 

@@ -119,6 +119,34 @@ public interface Tokenizer {
     }
 
     /**
+     * The tokenizer of a Hugging Face Hub repository ({@code ORG/NAME} or {@code ORG/NAME@REVISION}),
+     * downloaded into the cache shared with Python's {@code huggingface_hub} (see
+     * {@link org.decoder4j.hub.HubSettings} for the environment variables it honours): the
+     * repository's {@code vocab.json} + {@code merges.txt}, or its {@code tokenizer.json} where
+     * that is all there is.
+     *
+     * <pre>{@code
+     * Tokenizer gpt2 = Tokenizer.fromPretrained("openai-community/gpt2");
+     * gpt2.encode("Hello world");                      // [15496, 995]
+     * }</pre>
+     *
+     * @throws IOException if the files cannot be fetched (offline: are not cached), naming them
+     */
+    static Tokenizer fromPretrained(String repository) throws IOException {
+        return fromPretrained(repository, org.decoder4j.hub.HuggingFaceHub.fromEnvironment());
+    }
+
+    /** Like {@link #fromPretrained(String)}, from the given Hub and cache. */
+    static Tokenizer fromPretrained(String repository, org.decoder4j.hub.HuggingFaceHub hub) throws IOException {
+        return fromPretrained(hub.repository(org.decoder4j.hub.RepoRef.parse(repository)));
+    }
+
+    /** Like {@link #fromPretrained(String)}, from a repository already opened (at the commit it fixed). */
+    static Tokenizer fromPretrained(org.decoder4j.hub.HubRepository repository) throws IOException {
+        return PretrainedTokenizer.fetch(repository);
+    }
+
+    /**
      * Like {@link #load(Path)}, but empty when the directory has no tokenizer (for callers that
      * fall back to a default tokenizer).
      *

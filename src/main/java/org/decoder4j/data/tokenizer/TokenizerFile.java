@@ -70,15 +70,21 @@ final class TokenizerFile {
     /**
      * A Hugging Face {@code tokenizers} file (no {@code "type"}, a {@code "model"} object), as a
      * downloaded GPT-2 directory holds beside its {@code vocab.json} + {@code merges.txt}: the
-     * tokenizer is read from that pair, which carries the same vocabulary and merges.
+     * tokenizer is read from that pair, which carries the same vocabulary and merges; without the
+     * pair, from the file's own byte-level BPE.
      */
     private static Tokenizer readHuggingFaceDirectory(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        if (Files.exists(dir.resolve(BpeTokenizer.VOCAB_FILE)) && Files.exists(dir.resolve(BpeTokenizer.MERGES_FILE))) {
+        boolean vocab = Files.exists(dir.resolve(BpeTokenizer.VOCAB_FILE));
+        boolean merges = Files.exists(dir.resolve(BpeTokenizer.MERGES_FILE));
+        if (vocab && merges) {
             return BpeTokenizer.load(dir);
         }
-        throw new IOException(file + ": a Hugging Face tokenizers file; decoder4j reads the "
-                + BpeTokenizer.VOCAB_FILE + " + " + BpeTokenizer.MERGES_FILE + " pair of such a directory, and "
-                + dir.getFileName() + " has no such pair");
+        if (vocab || merges) {
+            throw new IOException(file + ": a Hugging Face tokenizers file beside half of the "
+                    + BpeTokenizer.VOCAB_FILE + " + " + BpeTokenizer.MERGES_FILE + " pair; " + dir.getFileName()
+                    + " has no " + (vocab ? BpeTokenizer.MERGES_FILE : BpeTokenizer.VOCAB_FILE));
+        }
+        return HuggingFaceTokenizerFile.read(file);
     }
 }

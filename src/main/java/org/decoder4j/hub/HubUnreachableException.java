@@ -1,0 +1,11 @@
+package org.decoder4j.hub;
+
+import java.io.IOException;
+
+/** The Hub could not be reached (no connection, a time-out): a cached copy may still serve. */
+public final class HubUnreachableException extends IOException {
+
+    public HubUnreachableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
