@@ -39,7 +39,7 @@ import org.decoder4j.io.AtomicWrite;
  * partial sequence decode to U+FFFD, as tiktoken does. Instances are immutable (but for an
  * internal cache of encoded pieces) and safe to share between threads.
  */
-public final class BpeTokenizer implements Tokenizer {
+public final class BpeTokenizer extends ByteLevelTokenizer {
 
     static final String TYPE = "bpe";
 
@@ -60,7 +60,6 @@ public final class BpeTokenizer implements Tokenizer {
     private final int[][] merges;
     /** (left, right) → rank << 32 | merged id. */
     private final Map<Long, Long> mergeOfPair;
-    private final SpecialTokens special;
     private final Map<String, int[]> pieceCache = new ConcurrentHashMap<>();
 
     /**
@@ -69,8 +68,8 @@ public final class BpeTokenizer implements Tokenizer {
      * @param specials special tokens and their ids
      */
     BpeTokenizer(byte[][] tokenBytes, List<int[]> merges, Map<String, Integer> specials) {
+        super(specials);
         this.tokenBytes = tokenBytes.clone();
-        this.special = new SpecialTokens(specials);
         for (Map.Entry<String, Integer> e : specials.entrySet()) {
             int id = e.getValue();
             if (id < 0 || id >= tokenBytes.length) {
@@ -248,16 +247,6 @@ public final class BpeTokenizer implements Tokenizer {
         return out.toArray();
     }
 
-    @Override
-    public int[] encodeWithSpecialTokens(String text) {
-        return special.encode(text, this::encode);
-    }
-
-    @Override
-    public Map<String, Integer> specialTokens() {
-        return special.asMap();
-    }
-
     /** The ids of one pre-tokenised piece. */
     int[] encodePiece(String piece) {
         int[] cached = pieceCache.get(piece);
@@ -362,7 +351,7 @@ public final class BpeTokenizer implements Tokenizer {
     byte[] vocabJson() throws IOException {
         ObjectNode root = TokenizerFile.JSON.createObjectNode();
         for (int id = 0; id < tokenBytes.length; id++) {
-            String text = special.textOf(id);
+            String text = special().textOf(id);
             root.put(text != null ? text : ByteLevelAlphabet.encode(tokenBytes[id]), id);
         }
         return TokenizerFile.JSON.writeValueAsBytes(root);

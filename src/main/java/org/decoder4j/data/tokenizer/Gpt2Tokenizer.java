@@ -31,7 +31,7 @@ import org.decoder4j.io.AtomicWrite;
  *
  * <p>Saved as {@code {"type":"gpt2"}}. Instances are immutable and safe to share between threads.
  */
-public final class Gpt2Tokenizer implements Tokenizer {
+public final class Gpt2Tokenizer extends ByteLevelTokenizer {
 
     static final String TYPE = "gpt2";
 
@@ -47,9 +47,9 @@ public final class Gpt2Tokenizer implements Tokenizer {
     }
 
     private final Encoding encoding;
-    private final SpecialTokens special = new SpecialTokens(Map.of(SpecialTokens.END_OF_TEXT, END_OF_TEXT));
 
     private Gpt2Tokenizer(Encoding encoding) {
+        super(Map.of(SpecialTokens.END_OF_TEXT, END_OF_TEXT));
         this.encoding = encoding;
     }
 
@@ -65,16 +65,6 @@ public final class Gpt2Tokenizer implements Tokenizer {
     @Override
     public int[] encode(String text) {
         return encoding.encodeOrdinary(text).toArray();
-    }
-
-    @Override
-    public int[] encodeWithSpecialTokens(String text) {
-        return special.encode(text, this::encode);
-    }
-
-    @Override
-    public Map<String, Integer> specialTokens() {
-        return special.asMap();
     }
 
     @Override
