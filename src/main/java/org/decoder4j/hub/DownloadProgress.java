@@ -21,7 +21,11 @@ public interface DownloadProgress {
      */
     void update(String file, long bytesDone, long bytesTotal);
 
-    /** Logs through SLF4J: the start and end of each file at INFO, and every tenth of it at DEBUG. */
+    /**
+     * Logs through SLF4J: the start and end of each file at INFO, and every tenth of it at DEBUG.
+     *
+     * @return a new listener, for one download at a time
+     */
     static DownloadProgress logging() {
         return new DownloadProgress() {
             private final Logger log = LoggerFactory.getLogger(HuggingFaceHub.class);
@@ -51,7 +55,11 @@ public interface DownloadProgress {
         };
     }
 
-    /** Hears nothing. */
+    /**
+     * Hears nothing.
+     *
+     * @return a listener that ignores every update
+     */
     static DownloadProgress none() {
         return (file, done, total) -> { };
     }

@@ -17,7 +17,11 @@ import java.net.URI;
  */
 public record FileMetadata(String commit, String etag, long size, URI location, boolean lfs) {
 
-    /** Whether the ETag is a sha256 (64 hex digits) that the downloaded bytes must hash to. */
+    /**
+     * Whether the ETag is a sha256 (64 hex digits) that the downloaded bytes must hash to.
+     *
+     * @return true for an LFS file whose ETag is 64 lower-case hex digits
+     */
     public boolean hasSha256() {
         return lfs && etag.matches("[0-9a-f]{64}");
     }

@@ -36,34 +36,79 @@ public final class HubCache {
     private final RepoRef repo;
     private final Path folder;
 
+    /**
+     * The cache folder of {@code repo} under {@code cacheRoot}; nothing is read or created yet.
+     *
+     * @param cacheRoot the cache folder holding the {@code models--ORG--NAME} folders
+     * @param repo the repository whose folder this is (its revision is not used)
+     */
     public HubCache(Path cacheRoot, RepoRef repo) {
         this.repo = repo;
         this.folder = cacheRoot.resolve(repo.cacheFolderName());
     }
 
-    /** {@code models--ORG--NAME}. */
+    /**
+     * {@code models--ORG--NAME}.
+     *
+     * @return the repository's folder in the cache (it may not exist yet)
+     */
     public Path folder() {
         return folder;
     }
 
+    /**
+     * Where the contents of the file with ETag {@code etag} are kept: {@code blobs/ETAG}.
+     *
+     * @param etag the file's ETag (the sha256 for LFS files)
+     * @return the blob's path (it may not exist yet)
+     * @throws IllegalArgumentException if the ETag cannot name a file in the cache
+     */
     public Path blob(String etag) {
         return folder.resolve("blobs").resolve(checkedEtag(etag));
     }
 
-    /** Where a blob is written while it downloads; a later download resumes from it. */
+    /**
+     * Where a blob is written while it downloads; a later download resumes from it.
+     *
+     * @param etag the file's ETag
+     * @return {@code blobs/ETAG.incomplete} (it may not exist)
+     * @throws IllegalArgumentException if the ETag cannot name a file in the cache
+     */
     public Path incompleteBlob(String etag) {
         return folder.resolve("blobs").resolve(checkedEtag(etag) + ".incomplete");
     }
 
+    /**
+     * Where {@code file} of {@code commit} lies: {@code snapshots/COMMIT/FILE}.
+     *
+     * @param commit a full commit hash
+     * @param file the file's path in the repository
+     * @return the file's path in the snapshot (it may not exist)
+     * @throws IllegalArgumentException if {@code commit} is not a commit hash
+     */
     public Path snapshotFile(String commit, String file) {
         return folder.resolve("snapshots").resolve(checkedCommit(commit)).resolve(file);
     }
 
+    /**
+     * The snapshot folder of {@code commit}: {@code snapshots/COMMIT}.
+     *
+     * @param commit a full commit hash
+     * @return the folder (it may not exist)
+     * @throws IllegalArgumentException if {@code commit} is not a commit hash
+     */
     public Path snapshot(String commit) {
         return folder.resolve("snapshots").resolve(checkedCommit(commit));
     }
 
-    /** The commit a revision stands for in this cache: itself if it is a commit hash, else its ref. */
+    /**
+     * The commit a revision stands for in this cache: itself if it is a commit hash, else its ref.
+     *
+     * @param revision a branch, tag or commit hash
+     * @return the commit hash from {@code refs/REVISION}, or the revision itself if it is a commit
+     *         with a snapshot here; empty if the cache does not know the revision
+     * @throws IOException if the ref cannot be read or does not hold a commit hash
+     */
     public Optional<String> commitOf(String revision) throws IOException {
         Path ref = folder.resolve("refs").resolve(revision);
         if (Files.isRegularFile(ref)) {
@@ -79,7 +124,14 @@ public final class HubCache {
         return Optional.empty();
     }
 
-    /** The cached file of a revision, if the revision is known here and its snapshot has the file. */
+    /**
+     * The cached file of a revision, if the revision is known here and its snapshot has the file.
+     *
+     * @param revision a branch, tag or commit hash
+     * @param file the file's path in the repository
+     * @return the file's path in the snapshot, or empty if it is not cached
+     * @throws IOException if the revision's ref cannot be read or does not hold a commit hash
+     */
     public Optional<Path> cachedFile(String revision, String file) throws IOException {
         Optional<String> commit = commitOf(revision);
         if (commit.isEmpty()) {
@@ -89,13 +141,27 @@ public final class HubCache {
         return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();   // follows the link
     }
 
-    /** Whether the Hub said {@code file} does not exist at the commit {@code revision} stands for. */
+    /**
+     * Whether the Hub said {@code file} does not exist at the commit {@code revision} stands for.
+     *
+     * @param revision a branch, tag or commit hash
+     * @param file the file's path in the repository
+     * @return true if {@code .no_exist/COMMIT/FILE} is there for the revision's cached commit
+     * @throws IOException if the revision's ref cannot be read or does not hold a commit hash
+     */
     public boolean knownMissing(String revision, String file) throws IOException {
         Optional<String> commit = commitOf(revision);
         return commit.isPresent() && Files.isRegularFile(folder.resolve(".no_exist").resolve(commit.get()).resolve(file));
     }
 
-    /** Records that {@code file} does not exist at {@code commit}. */
+    /**
+     * Records that {@code file} does not exist at {@code commit}.
+     *
+     * @param commit a full commit hash
+     * @param file the file's path in the repository
+     * @throws IOException if the marker {@code .no_exist/COMMIT/FILE} cannot be created
+     * @throws IllegalArgumentException if {@code commit} is not a commit hash
+     */
     public void markMissing(String commit, String file) throws IOException {
         Path marker = folder.resolve(".no_exist").resolve(checkedCommit(commit)).resolve(file);
         Files.createDirectories(marker.getParent());
@@ -124,7 +190,14 @@ public final class HubCache {
         }
     }
 
-    /** Writes {@code refs/REVISION} (unless the revision is the commit itself), atomically. */
+    /**
+     * Writes {@code refs/REVISION} (unless the revision is the commit itself), atomically.
+     *
+     * @param revision the branch or tag
+     * @param commit the full commit hash it stands for
+     * @throws IOException if the ref cannot be written
+     * @throws IllegalArgumentException if {@code commit} is not a commit hash
+     */
     public void writeRef(String revision, String commit) throws IOException {
         checkedCommit(commit);
         if (revision.equals(commit)) {
@@ -143,6 +216,14 @@ public final class HubCache {
     /**
      * Points {@code snapshots/COMMIT/FILE} at {@code blobs/ETAG} with a relative symbolic link
      * (a copy of the blob where the file system has no links), replacing what was there.
+     *
+     * @param commit a full commit hash
+     * @param file the file's path in the repository
+     * @param etag the ETag of the blob, which must already be in {@code blobs/}
+     * @return the snapshot path {@code snapshots/COMMIT/FILE}
+     * @throws IOException if the link (or copy) cannot be made
+     * @throws IllegalArgumentException if {@code commit} is not a commit hash or the ETag cannot
+     *                                  name a file in the cache
      */
     public Path link(String commit, String file, String etag) throws IOException {
         Path target = snapshotFile(commit, file);

@@ -56,15 +56,29 @@ public final class HubRepository {
         this.cache = new HubCache(settings.cache(), ref);
     }
 
+    /**
+     * The repository and the revision asked for.
+     *
+     * @return the reference this object was opened with
+     */
     public RepoRef ref() {
         return ref;
     }
 
+    /**
+     * The repository's folder in the shared cache.
+     *
+     * @return the cache the files are fetched into
+     */
     public HubCache cache() {
         return cache;
     }
 
-    /** Whether files come from the cache only (offline mode, or the Hub did not answer). */
+    /**
+     * Whether files come from the cache only (offline mode, or the Hub did not answer).
+     *
+     * @return true if the Hub is no longer asked
+     */
     public boolean cacheOnly() {
         return settings.offline() || unreachable;
     }
@@ -72,6 +86,8 @@ public final class HubRepository {
     /**
      * The path of {@code file} in the snapshot folder, downloaded if needed.
      *
+     * @param file the file's path in the repository, such as {@code config.json}
+     * @return the file in {@code snapshots/COMMIT/}
      * @throws NoSuchFileException if the repository has no such file at this revision
      * @throws IOException if it cannot be fetched, fails its checks, or (offline) is not cached
      */
@@ -83,6 +99,11 @@ public final class HubRepository {
     /**
      * Like {@link #file(String)}, but empty when the Hub says the repository has no such file (or
      * the cache recorded that it said so).
+     *
+     * @param file the file's path in the repository, such as {@code vocab.json}
+     * @return the file in {@code snapshots/COMMIT/}, or empty if the repository has no such file
+     * @throws IOException if it cannot be fetched, fails its checks, or (cache only) is not cached
+     *                     and not recorded as missing
      */
     public Optional<Path> fileIfExists(String file) throws IOException {
         checkFileName(file);
@@ -127,6 +148,11 @@ public final class HubRepository {
     /**
      * Whether the repository has {@code file} at this revision, asked with a {@code HEAD} request
      * (nothing is downloaded); from the cache in cache-only mode or for a cached commit.
+     *
+     * @param file the file's path in the repository
+     * @return true if the repository has the file (in cache-only mode: if the cache has it)
+     * @throws IOException if the Hub answers with an error other than "no such file", or the
+     *                     cache cannot be read
      */
     public boolean exists(String file) throws IOException {
         checkFileName(file);
@@ -140,7 +166,15 @@ public final class HubRepository {
         }
     }
 
-    /** The size the Hub announces for {@code file}, if it exists and the Hub says. */
+    /**
+     * The size the Hub announces for {@code file}, if it exists and the Hub says.
+     *
+     * @param file the file's path in the repository
+     * @return its size in bytes (of the cached copy in cache-only mode), or empty if it does not
+     *         exist or its size is unknown
+     * @throws IOException if the Hub answers with an error other than "no such file", or the
+     *                     cache cannot be read
+     */
     public Optional<Long> size(String file) throws IOException {
         checkFileName(file);
         Optional<Path> cached = cache.cachedFile(revision(), file);
@@ -158,6 +192,10 @@ public final class HubRepository {
      * What the Hub says about {@code file} at this revision (empty if it has no such file); asked
      * once per file and repository object.
      *
+     * @param file the file's path in the repository
+     * @return the file's commit, ETag, size and download address, or empty if it does not exist
+     * @throws IOException if the Hub answers with an error, or for another commit than the one
+     *                     fixed by an earlier file
      * @throws HubUnreachableException if the Hub does not answer (later calls then use the cache only)
      * @throws IllegalStateException in offline mode
      */
@@ -197,7 +235,11 @@ public final class HubRepository {
         return head.metadata();
     }
 
-    /** The commit the revision stands for, once a file has fixed it. */
+    /**
+     * The commit the revision stands for, once a file has fixed it.
+     *
+     * @return the full commit hash, or empty before the first file
+     */
     public Optional<String> commit() {
         return Optional.ofNullable(commit);
     }
@@ -205,6 +247,7 @@ public final class HubRepository {
     /**
      * The snapshot folder of the commit, which holds the files fetched so far.
      *
+     * @return {@code snapshots/COMMIT} in the cache
      * @throws IllegalStateException before any file was fetched
      */
     public Path snapshot() {
@@ -214,7 +257,13 @@ public final class HubRepository {
         return cache.snapshot(commit);
     }
 
-    /** The address a file is resolved at: {@code {endpoint}/{repo}/resolve/{revision}/{file}}. */
+    /**
+     * The address a file is resolved at: {@code {endpoint}/{repo}/resolve/{revision}/{file}}.
+     *
+     * @param revision a branch, tag or commit hash
+     * @param file the file's path in the repository
+     * @return the address, with the revision and each path segment URL-encoded
+     */
     public URI resolveUrl(String revision, String file) {
         String path = Arrays.stream(file.split("/")).map(HubRepository::encode).collect(Collectors.joining("/"));
         return URI.create(settings.endpoint() + "/" + ref.repoId() + "/resolve/" + encode(revision) + "/" + path);

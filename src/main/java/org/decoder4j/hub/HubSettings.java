@@ -38,6 +38,16 @@ public record HubSettings(URI endpoint, Path cache, boolean offline, String toke
     /** The public Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
 
+    /**
+     * Checks the endpoint, drops its trailing slashes and turns a blank token into none.
+     *
+     * @param endpoint the Hub's base address, http or https
+     * @param cache the cache folder holding {@code models--ORG--NAME} folders
+     * @param offline whether to use the cache only
+     * @param token the access token, or null (or blank) for none
+     * @throws IllegalArgumentException if the endpoint is not an http(s) address with a host
+     * @throws NullPointerException if the endpoint or the cache is null
+     */
     public HubSettings {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(cache, "cache");
@@ -54,7 +64,12 @@ public record HubSettings(URI endpoint, Path cache, boolean offline, String toke
         }
     }
 
-    /** The settings of this process's environment. */
+    /**
+     * The settings of this process's environment.
+     *
+     * @return the settings the environment variables and the user's home folder give
+     * @throws IllegalArgumentException if HF_ENDPOINT is not an http(s) address
+     */
     public static HubSettings fromEnvironment() {
         return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
     }
@@ -62,6 +77,9 @@ public record HubSettings(URI endpoint, Path cache, boolean offline, String toke
     /**
      * The settings a process with environment {@code env} and home folder {@code home} gets.
      *
+     * @param env the environment variables, by name
+     * @param home the user's home folder, for the default cache and for a cache path starting with {@code ~}
+     * @return the settings those variables give
      * @throws IllegalArgumentException if HF_ENDPOINT is not an http(s) address
      */
     public static HubSettings fromEnvironment(Map<String, String> env, Path home) {
@@ -81,18 +99,43 @@ public record HubSettings(URI endpoint, Path cache, boolean offline, String toke
         return new HubSettings(endpoint, expandHome(cache, home), offline, token);
     }
 
+    /**
+     * The same settings with another Hub address.
+     *
+     * @param newEndpoint the Hub's base address, http or https
+     * @return the new settings
+     * @throws IllegalArgumentException if the address is not an http(s) address with a host
+     */
     public HubSettings withEndpoint(URI newEndpoint) {
         return new HubSettings(newEndpoint, cache, offline, token);
     }
 
+    /**
+     * The same settings with another cache folder.
+     *
+     * @param newCache the cache folder holding {@code models--ORG--NAME} folders
+     * @return the new settings
+     */
     public HubSettings withCache(Path newCache) {
         return new HubSettings(endpoint, newCache, offline, token);
     }
 
+    /**
+     * The same settings, offline or not.
+     *
+     * @param newOffline whether to use the cache only
+     * @return the new settings
+     */
     public HubSettings withOffline(boolean newOffline) {
         return new HubSettings(endpoint, cache, newOffline, token);
     }
 
+    /**
+     * The same settings with another access token.
+     *
+     * @param newToken the access token, or null (or blank) for none
+     * @return the new settings
+     */
     public HubSettings withToken(String newToken) {
         return new HubSettings(endpoint, cache, offline, newToken);
     }

@@ -27,6 +27,11 @@ public final class HuggingFaceHub {
     private final DownloadProgress progress;
     private final HubHttp http;
 
+    /**
+     * A Hub with the given settings, logging download progress.
+     *
+     * @param settings the Hub's address, the cache folder, offline mode and access token
+     */
     public HuggingFaceHub(HubSettings settings) {
         this(settings, DownloadProgress.logging());
     }
@@ -37,21 +42,41 @@ public final class HuggingFaceHub {
         this.http = new HubHttp(settings.token(), TIMEOUT);
     }
 
-    /** The Hub and cache of this process's environment ({@link HubSettings#fromEnvironment()}). */
+    /**
+     * The Hub and cache of this process's environment ({@link HubSettings#fromEnvironment()}).
+     *
+     * @return a Hub with the environment's settings
+     * @throws IllegalArgumentException if HF_ENDPOINT is not an http(s) address
+     */
     public static HuggingFaceHub fromEnvironment() {
         return new HuggingFaceHub(HubSettings.fromEnvironment());
     }
 
-    /** The same Hub, reporting download progress to {@code listener}. */
+    /**
+     * The same Hub, reporting download progress to {@code listener}.
+     *
+     * @param listener hears the bytes of each file as they arrive
+     * @return a new Hub with the same settings
+     */
     public HuggingFaceHub withProgress(DownloadProgress listener) {
         return new HuggingFaceHub(settings, listener);
     }
 
+    /**
+     * Where the Hub is and where its files are cached.
+     *
+     * @return the settings this Hub was made with
+     */
     public HubSettings settings() {
         return settings;
     }
 
-    /** A repository at a revision; nothing is asked until a file is. */
+    /**
+     * A repository at a revision; nothing is asked until a file is.
+     *
+     * @param ref the repository and its revision
+     * @return the repository, for use by one thread
+     */
     public HubRepository repository(RepoRef ref) {
         return new HubRepository(settings, ref, http, progress);
     }

@@ -25,6 +25,15 @@ public record RepoRef(String repoId, String revision) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
+    /**
+     * Checks both parts.
+     *
+     * @param repoId {@code ORG/NAME} or {@code NAME}
+     * @param revision a branch, tag or commit hash
+     * @throws IllegalArgumentException if the id is not a Hugging Face repository id or the
+     *                                  revision is empty or holds characters a revision cannot hold
+     * @throws NullPointerException if either is null
+     */
     public RepoRef {
         Objects.requireNonNull(repoId, "repoId");
         Objects.requireNonNull(revision, "revision");
@@ -44,6 +53,8 @@ public record RepoRef(String repoId, String revision) {
     /**
      * Parses {@code ORG/NAME} or {@code ORG/NAME@REVISION}.
      *
+     * @param text the reference, such as {@code openai-community/gpt2@main}
+     * @return the reference, at revision {@code main} if the text names none
      * @throws IllegalArgumentException naming the text if it is not a repository id
      */
     public static RepoRef parse(String text) {
@@ -58,22 +69,40 @@ public record RepoRef(String repoId, String revision) {
         return new RepoRef(text.substring(0, at), text.substring(at + 1));
     }
 
-    /** Whether the revision is a full commit hash (40 lower-case hex digits), which never moves. */
+    /**
+     * Whether the revision is a full commit hash (40 lower-case hex digits), which never moves.
+     *
+     * @return true if the revision is a commit hash rather than a branch or tag
+     */
     public boolean isCommit() {
         return isCommitHash(revision);
     }
 
-    /** Whether {@code text} is a full commit hash. */
+    /**
+     * Whether {@code text} is a full commit hash.
+     *
+     * @param text the text to check; may be null
+     * @return true if it is 40 lower-case hex digits
+     */
     public static boolean isCommitHash(String text) {
         return text != null && COMMIT.matcher(text).matches();
     }
 
-    /** The same repository at another revision. */
+    /**
+     * The same repository at another revision.
+     *
+     * @param otherRevision a branch, tag or commit hash
+     * @return a reference to this repository at {@code otherRevision}
+     */
     public RepoRef at(String otherRevision) {
         return new RepoRef(repoId, otherRevision);
     }
 
-    /** The repository's folder in the shared cache: {@code models--ORG--NAME}. */
+    /**
+     * The repository's folder in the shared cache: {@code models--ORG--NAME}.
+     *
+     * @return the folder's name, {@code /} replaced by {@code --}
+     */
     public String cacheFolderName() {
         return "models--" + repoId.replace("/", "--");
     }

@@ -30,7 +30,15 @@ public final class PretrainedGpt2 {
     private PretrainedGpt2() {
     }
 
-    /** Loads {@code repository} ({@code ORG/NAME[@REVISION]}) from {@code hub} as float32. */
+    /**
+     * Loads {@code repository} ({@code ORG/NAME[@REVISION]}) from {@code hub} as float32.
+     *
+     * @param repository {@code ORG/NAME} or {@code ORG/NAME@REVISION}; the revision defaults to {@code main}
+     * @param hub the Hub to download from and the cache to keep the files in
+     * @return the model with the repository's weights
+     * @throws IOException if the config is not GPT-2's, the model cannot fit in memory, the
+     *                     repository has no safetensors weights, or a file cannot be fetched or read
+     */
     public static GPT load(String repository, HuggingFaceHub hub) throws IOException {
         return HuggingFaceGpt2.load(download(hub.repository(RepoRef.parse(repository))), DataType.FLOAT);
     }
@@ -39,6 +47,8 @@ public final class PretrainedGpt2 {
      * Fetches {@code config.json} and {@code model.safetensors} and returns the snapshot folder
      * that holds them, a model directory as {@link HuggingFaceGpt2#load(Path)} reads it.
      *
+     * @param repo the repository to fetch from, at its revision
+     * @return the snapshot folder holding {@code config.json} and {@code model.safetensors}
      * @throws IOException if the config is not GPT-2's, the model cannot fit in memory, the
      *                     repository has no safetensors weights, or a file cannot be fetched
      */

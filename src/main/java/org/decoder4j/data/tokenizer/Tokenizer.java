@@ -130,18 +130,33 @@ public interface Tokenizer {
      * gpt2.encode("Hello world");                      // [15496, 995]
      * }</pre>
      *
+     * @param repository {@code ORG/NAME} or {@code ORG/NAME@REVISION}; the revision defaults to {@code main}
+     * @return the repository's tokenizer
      * @throws IOException if the files cannot be fetched (offline: are not cached), naming them
      */
     static Tokenizer fromPretrained(String repository) throws IOException {
         return fromPretrained(repository, org.decoder4j.hub.HuggingFaceHub.fromEnvironment());
     }
 
-    /** Like {@link #fromPretrained(String)}, from the given Hub and cache. */
+    /**
+     * Like {@link #fromPretrained(String)}, from the given Hub and cache.
+     *
+     * @param repository {@code ORG/NAME} or {@code ORG/NAME@REVISION}; the revision defaults to {@code main}
+     * @param hub the Hub to download from and the cache to keep the files in
+     * @return the repository's tokenizer
+     * @throws IOException if the files cannot be fetched (offline: are not cached), naming them
+     */
     static Tokenizer fromPretrained(String repository, org.decoder4j.hub.HuggingFaceHub hub) throws IOException {
         return fromPretrained(hub.repository(org.decoder4j.hub.RepoRef.parse(repository)));
     }
 
-    /** Like {@link #fromPretrained(String)}, from a repository already opened (at the commit it fixed). */
+    /**
+     * Like {@link #fromPretrained(String)}, from a repository already opened (at the commit it fixed).
+     *
+     * @param repository the repository to fetch the tokenizer files from
+     * @return the repository's tokenizer
+     * @throws IOException if the files cannot be fetched (offline: are not cached), naming them
+     */
     static Tokenizer fromPretrained(org.decoder4j.hub.HubRepository repository) throws IOException {
         return PretrainedTokenizer.fetch(repository);
     }
