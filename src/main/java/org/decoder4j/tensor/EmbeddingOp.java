@@ -25,7 +25,8 @@ public final class EmbeddingOp {
         long vocab = weight.shape()[0];
         long channels = weight.shape()[1];
         INDArray flatIds = ids.reshape(ids.length());
-        if (FloatMemory.isDenseFloat(weight.value()) && ids.length() > 0) {
+        if (FloatMemory.isDenseFloat(weight.value()) && ids.length() > 0
+                && ids.length() * channels <= FloatMemory.MAX_BUFFER_LENGTH) {
             return rowCopies(weight, ids, flatIds.toLongVector(), (int) vocab, (int) channels);
         }
         if (ids.length() > 0) {

@@ -36,7 +36,8 @@ public final class LinearOp {
         INDArray w = weight.value();
         INDArray y;
         if (bias != null && Autocast.current() == null && MatMul.hasKernel(x2.dataType(), w.dataType(), DataType.FLOAT)
-                && FloatMemory.isDenseFloat(bias.value()) && FloatMemory.isDenseFloat(w)) {
+                && FloatMemory.isDenseFloat(bias.value()) && FloatMemory.isDenseFloat(w)
+                && rows * out <= FloatMemory.MAX_BUFFER_LENGTH) {
             y = biasRows(bias.value(), (int) rows);                             // (N, out), each row b
             MatMul.into(x2, false, w, true, y, 1.0, 1.0);                       // y = x·Wᵀ + b in one call
         } else {

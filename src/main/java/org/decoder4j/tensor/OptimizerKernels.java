@@ -29,7 +29,7 @@ public final class OptimizerKernels {
      * @return true where the kernels apply to it
      */
     public static boolean isDenseFloat(INDArray x) {
-        return FloatMemory.isDenseFloat(x);
+        return FloatMemory.isDenseFloatOfAnyLength(x);
     }
 
     /**

@@ -17,6 +17,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class FloatMemory {
 
+    /**
+     * The most float32 elements one buffer covers: a direct buffer's size in bytes is an {@code int}.
+     * Longer arrays are reached in pieces with {@link #of(INDArray, long, int)}.
+     */
+    public static final int MAX_BUFFER_LENGTH = Integer.MAX_VALUE / Float.BYTES;
+
     /** Arrays live in host memory only on ND4J's CPU backend; elsewhere the fused kernels stay off. */
     private static final boolean HOST_MEMORY =
             Nd4j.getBackend().getClass().getName().startsWith("org.nd4j.linalg.cpu.");
@@ -30,12 +36,25 @@ public final class FloatMemory {
     }
 
     /**
-     * Whether {@link #of} can expose this array without a copy (dense float32 on the CPU backend).
+     * Whether {@link #of(INDArray)} can expose this array without a copy: dense float32 on the CPU
+     * backend, and no longer than {@link #MAX_BUFFER_LENGTH}. Kernels that work on single buffers
+     * leave longer arrays to ND4J's own ops.
      *
      * @param x an array
-     * @return true if it can be exposed without a copy
+     * @return true if it can be exposed as one buffer without a copy
      */
     public static boolean isDenseFloat(INDArray x) {
+        return x.length() <= MAX_BUFFER_LENGTH && isDenseFloatOfAnyLength(x);
+    }
+
+    /**
+     * Whether {@link #of(INDArray, long, int)} can expose pieces of this array without a copy: dense
+     * float32 on the CPU backend, of any length.
+     *
+     * @param x an array
+     * @return true if its pieces can be exposed without a copy
+     */
+    public static boolean isDenseFloatOfAnyLength(INDArray x) {
         if (x.dataType() != DataType.FLOAT || !HOST_MEMORY) {
             return false;
         }
@@ -55,16 +74,48 @@ public final class FloatMemory {
     /**
      * The array's elements in C order; reads and writes go to the array itself.
      *
-     * @param x a dense float32 array
+     * @param x a dense float32 array of at most {@link #MAX_BUFFER_LENGTH} elements
      * @return a buffer over its memory
      */
     public static FloatBuffer of(INDArray x) {
-        if (!isDenseFloat(x)) {
+        if (x.length() > MAX_BUFFER_LENGTH) {
+            throw new IllegalArgumentException("an array of " + x.length() + " elements is longer than one buffer ("
+                    + MAX_BUFFER_LENGTH + "); take it in pieces with of(x, from, length)");
+        }
+        return of(x, 0, (int) x.length());
+    }
+
+    /**
+     * Elements {@code from … from+length−1} of the array in C order; reads and writes go to the
+     * array itself, and index 0 of the buffer is element {@code from}.
+     *
+     * <pre>{@code
+     * FloatBuffer second = FloatMemory.of(x, 1L << 28, 1 << 28);   // the second 2^28 elements
+     * }</pre>
+     *
+     * @param x      a dense float32 array of any length
+     * @param from   the first element
+     * @param length how many elements, at most {@link #MAX_BUFFER_LENGTH}
+     * @return a buffer over that part of its memory
+     */
+    public static FloatBuffer of(INDArray x, long from, int length) {
+        if (!isDenseFloatOfAnyLength(x)) {
             throw new IllegalArgumentException("expected a dense C-ordered float32 array, got "
                     + x.dataType() + " " + x.shapeInfoToString());
         }
-        long n = x.length();
+        if (from < 0 || length < 0 || length > MAX_BUFFER_LENGTH || from + length > x.length()) {
+            throw new IndexOutOfBoundsException("elements [" + from + ", " + from + " + " + length
+                    + ") of an array of " + x.length());
+        }
         FloatPointer pointer = (FloatPointer) x.data().addressPointer();
-        return pointer.capacity(n).limit(n).asBuffer();
+        long first = pointer.address() + (pointer.position() + from) * Float.BYTES;
+        // a pointer that starts at the piece: JavaCPP sizes a buffer by its end in bytes from the
+        // pointer's address, which must stay within an int whatever the piece's offset
+        FloatPointer piece = new FloatPointer(pointer) {
+            {
+                address = first;
+            }
+        };
+        return piece.position(0).capacity(length).limit(length).asBuffer();
     }
 }

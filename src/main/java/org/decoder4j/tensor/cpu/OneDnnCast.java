@@ -47,12 +47,12 @@ public final class OneDnnCast {
             throw new IllegalArgumentException("expected a bfloat16 array of " + x.length() + " elements, got "
                     + low.shapeInfoToString());
         }
-        convert(FloatMemory.isDenseFloat(x) ? x : x.dup('c'), low, true);
+        convert(FloatMemory.isDenseFloatOfAnyLength(x) ? x : x.dup('c'), low, true);
     }
 
     /** Writes the bfloat16 values of {@code low} into the dense float32 array {@code out} (same length). */
     public static void toFloat(INDArray low, INDArray out) {
-        if (!FloatMemory.isDenseFloat(out) || low.length() != out.length()) {
+        if (!FloatMemory.isDenseFloatOfAnyLength(out) || low.length() != out.length()) {
             throw new IllegalArgumentException("expected a dense float32 array of " + low.length()
                     + " elements, got " + out.shapeInfoToString());
         }
