@@ -1,5 +1,6 @@
 package org.decoder4j.eval;
 
+import java.util.Arrays;
 import org.decoder4j.data.batch.Batch;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
@@ -16,15 +17,27 @@ import org.nd4j.linalg.factory.Nd4j;
  * with a log-probability at least the target's, so ties never count in its favour; a row with a
  * NaN is {@link ScoredBatch#UNRANKED}). Only the rows of scored
  * positions go through the softmax, so a window that scores few of its positions (a sliding
- * window with a small stride) costs little beyond its forward pass. The caller owns the no-grad
- * and memory scopes; everything returned is on the Java heap.
+ * window with a small stride) costs little beyond its forward pass. The rows go through the softmax
+ * and the ranking a few hundred at a time, so that the temporaries stay small beside the logits
+ * (32 windows of 256 GPT-2 tokens are 412 M logits, and each full-size temporary 1.6 GB). The
+ * caller owns the no-grad and memory scopes; everything returned is on the Java heap.
  */
 final class BatchScorer {
 
+    /** Logits per chunk of rows: 64 MB of float32 temporaries at a time. */
+    static final long CHUNK_ELEMENTS = 1L << 24;
+
     private final GPT model;
+    private final long chunkElements;
 
     BatchScorer(GPT model) {
+        this(model, CHUNK_ELEMENTS);
+    }
+
+    /** A scorer whose chunks hold about {@code chunkElements} logits (at least one row). */
+    BatchScorer(GPT model, long chunkElements) {
         this.model = model;
+        this.chunkElements = chunkElements;
     }
 
     /**
@@ -51,37 +64,57 @@ final class BatchScorer {
             return new ScoredBatch(0, 0, new int[0]);
         }
         int[] rows = new int[scored];                                        // scored positions
-        long[] picks = new long[scored];                                     // row·V + target in the scored rows
         for (int i = 0, r = 0; i < targets.length; i++) {
             if (targets[i] != Loss.IGNORE_INDEX) {
-                rows[r] = i;
-                picks[r] = r * vocab + targets[i];
-                r++;
+                rows[r++] = i;
             }
         }
 
         Tensor logits = model.forward(batch.inputs());                                     // (B, T, V)
         INDArray flat = logits.value().reshape(targets.length, vocab);                     // (B·T, V)
+        int chunkRows = (int) Math.max(1, Math.min(scored, chunkElements / vocab));
+        int[] ranks = new int[scored];
+        double[] targetLogp = new double[scored];
+        for (int from = 0; from < scored; from += chunkRows) {
+            int[] chunk = Arrays.copyOfRange(rows, from, Math.min(scored, from + chunkRows));
+            rankChunk(flat, chunk, targets, vocab, from, ranks, targetLogp);
+        }
+        double nll = 0;
+        for (double logp : targetLogp) {
+            nll -= logp;
+        }
+        return new ScoredBatch(nll, scored, ranks);
+    }
+
+    /**
+     * The targets' log-probabilities and ranks for the given rows of the logits, written to
+     * {@code targetLogp} and {@code ranks} from index {@code offset}.
+     */
+    private static void rankChunk(INDArray flat, int[] rows, long[] targets, long vocab, int offset, int[] ranks,
+                                  double[] targetLogp) {
+        int n = rows.length;
+        long[] picks = new long[n];                                          // row·V + target in the chunk
+        for (int r = 0; r < n; r++) {
+            picks[r] = r * vocab + targets[rows[r]];
+        }
         INDArray kept = Nd4j.pullRows(flat, 1, rows);                                      // (n, V)
         INDArray logp = Nd4j.exec(new LogSoftMax(kept, 1))[0];                             // (n, V)
         INDArray target = Nd4j.exec(DynamicCustomOp.builder("gather")
-                .addInputs(logp.reshape((long) scored * vocab), Nd4j.createFromArray(picks))
+                .addInputs(logp.reshape((long) n * vocab), Nd4j.createFromArray(picks))
                 .addIntegerArguments(0)
                 .build())[0];                                                              // (n)
         // Ties count against the target: its rank is the number of other entries at least as
         // likely. Comparisons with NaN are false (and -inf − -inf is NaN), so a NaN or zero-probability
         // target is caught by hand below.
-        INDArray atLeast = logp.subColumnVector(target.reshape(scored, 1)).gte(0.0);       // (n, V)
-        int[] ranks = atLeast.castTo(DataType.INT32).sum(1).toIntVector();                 // (n), target included
+        INDArray atLeast = logp.subColumnVector(target.reshape(n, 1)).gte(0.0);            // (n, V)
+        int[] counts = atLeast.castTo(DataType.INT32).sum(1).toIntVector();                // (n), target included
         INDArray nanCounts = logp.isNaN().castTo(DataType.INT32).sum(1);                   // (n)
         int[] nans = nanCounts.toIntVector();
-        double[] targetLogp = target.toDoubleVector();
-        double nll = 0;
-        for (int r = 0; r < scored; r++) {
-            nll -= targetLogp[r];
-            boolean unranked = Double.isNaN(targetLogp[r]) || targetLogp[r] == Double.NEGATIVE_INFINITY || nans[r] > 0;
-            ranks[r] = unranked ? ScoredBatch.UNRANKED : ranks[r] - 1;        // probability 0 is never a hit
+        double[] logps = target.toDoubleVector();
+        for (int r = 0; r < n; r++) {
+            boolean unranked = Double.isNaN(logps[r]) || logps[r] == Double.NEGATIVE_INFINITY || nans[r] > 0;
+            ranks[offset + r] = unranked ? ScoredBatch.UNRANKED : counts[r] - 1;  // probability 0 is never a hit
+            targetLogp[offset + r] = logps[r];
         }
-        return new ScoredBatch(nll, scored, ranks);
     }
 }
