@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.decoder4j.data.batch.Batch;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
+import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -88,7 +89,9 @@ final class BatchScorer {
 
     /**
      * The targets' log-probabilities and ranks for the given rows of the logits, written to
-     * {@code targetLogp} and {@code ranks} from index {@code offset}.
+     * {@code targetLogp} and {@code ranks} from index {@code offset}. The chunk's arrays live in a
+     * scratch block released when it is done: in the caller's scope every allocation would stay until
+     * the batch is done, and the chunks would add up to the whole batch again.
      */
     private static void rankChunk(INDArray flat, int[] rows, long[] targets, long vocab, int offset, int[] ranks,
                                   double[] targetLogp) {
@@ -97,24 +100,26 @@ final class BatchScorer {
         for (int r = 0; r < n; r++) {
             picks[r] = r * vocab + targets[rows[r]];
         }
-        INDArray kept = Nd4j.pullRows(flat, 1, rows);                                      // (n, V)
-        INDArray logp = Nd4j.exec(new LogSoftMax(kept, 1))[0];                             // (n, V)
-        INDArray target = Nd4j.exec(DynamicCustomOp.builder("gather")
-                .addInputs(logp.reshape((long) n * vocab), Nd4j.createFromArray(picks))
-                .addIntegerArguments(0)
-                .build())[0];                                                              // (n)
-        // Ties count against the target: its rank is the number of other entries at least as
-        // likely. Comparisons with NaN are false (and -inf − -inf is NaN), so a NaN or zero-probability
-        // target is caught by hand below.
-        INDArray atLeast = logp.subColumnVector(target.reshape(n, 1)).gte(0.0);            // (n, V)
-        int[] counts = atLeast.castTo(DataType.INT32).sum(1).toIntVector();                // (n), target included
-        INDArray nanCounts = logp.isNaN().castTo(DataType.INT32).sum(1);                   // (n)
-        int[] nans = nanCounts.toIntVector();
-        double[] logps = target.toDoubleVector();
-        for (int r = 0; r < n; r++) {
-            boolean unranked = Double.isNaN(logps[r]) || logps[r] == Double.NEGATIVE_INFINITY || nans[r] > 0;
-            ranks[offset + r] = unranked ? ScoredBatch.UNRANKED : counts[r] - 1;  // probability 0 is never a hit
-            targetLogp[offset + r] = logps[r];
-        }
+        MemoryScope.scratch(() -> {
+            INDArray kept = Nd4j.pullRows(flat, 1, rows);                                  // (n, V)
+            INDArray logp = Nd4j.exec(new LogSoftMax(kept, 1))[0];                         // (n, V)
+            INDArray target = Nd4j.exec(DynamicCustomOp.builder("gather")
+                    .addInputs(logp.reshape((long) n * vocab), Nd4j.createFromArray(picks))
+                    .addIntegerArguments(0)
+                    .build())[0];                                                          // (n)
+            // Ties count against the target: its rank is the number of other entries at least as
+            // likely. Comparisons with NaN are false (and -inf − -inf is NaN), so a NaN or
+            // zero-probability target is caught by hand below.
+            INDArray atLeast = logp.subColumnVector(target.reshape(n, 1)).gte(0.0);        // (n, V)
+            int[] counts = atLeast.castTo(DataType.INT32).sum(1).toIntVector();            // (n), target included
+            int[] nans = logp.isNaN().castTo(DataType.INT32).sum(1).toIntVector();         // (n)
+            double[] logps = target.toDoubleVector();
+            for (int r = 0; r < n; r++) {
+                boolean unranked = Double.isNaN(logps[r]) || logps[r] == Double.NEGATIVE_INFINITY || nans[r] > 0;
+                ranks[offset + r] = unranked ? ScoredBatch.UNRANKED : counts[r] - 1;  // probability 0 is never a hit
+                targetLogp[offset + r] = logps[r];
+            }
+            return null;
+        });
     }
 }

@@ -35,6 +35,7 @@ public final class MemoryScope implements AutoCloseable {
     /** ND4J's id of the step's workspace (one per thread). */
     static final String WORKSPACE_ID = "decoder4j-scope";
     private static final SizedWorkspace WORKSPACE = new SizedWorkspace(WORKSPACE_ID);
+    private static final SizedWorkspace SCRATCH = new SizedWorkspace("decoder4j-scratch");
     private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
 
     private final MemoryWorkspace workspace;
@@ -79,6 +80,29 @@ public final class MemoryScope implements AutoCloseable {
     public static <T> T persistent(Supplier<T> body) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return body.get();
+        }
+    }
+
+    /**
+     * Runs {@code body} in a scratch block of its own, released as soon as it returns: for work done
+     * piece by piece inside a scope, whose temporaries would otherwise all stay until the scope
+     * closes. Like the scope's block, the scratch is sized by its first use and then reused. Arrays
+     * made inside must not outlive {@code body}: return plain Java values.
+     *
+     * <pre>{@code
+     * int[] counts = MemoryScope.scratch(() -> rows.gte(0.0).castTo(DataType.INT32).sum(1).toIntVector());
+     * }</pre>
+     *
+     * @param <T> the result's type
+     * @param body the work whose arrays are temporaries
+     * @return what {@code body} returns
+     */
+    public static <T> T scratch(Supplier<T> body) {
+        MemoryWorkspace ws = SCRATCH.activate();
+        try {
+            return body.get();
+        } finally {
+            SCRATCH.close(ws);
         }
     }
 
