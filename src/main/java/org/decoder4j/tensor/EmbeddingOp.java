@@ -26,7 +26,7 @@ public final class EmbeddingOp {
         long channels = weight.shape()[1];
         INDArray flatIds = ids.reshape(ids.length());
         if (FloatMemory.isDenseFloat(weight.value()) && ids.length() > 0
-                && ids.length() * channels <= FloatMemory.MAX_BUFFER_LENGTH) {
+                && FloatMemory.fitsOneBuffer(ids.length() * channels)) {
             return rowCopies(weight, ids, flatIds.toLongVector(), (int) vocab, (int) channels);
         }
         if (ids.length() > 0) {

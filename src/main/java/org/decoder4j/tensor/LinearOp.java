@@ -37,7 +37,7 @@ public final class LinearOp {
         INDArray y;
         if (bias != null && Autocast.current() == null && MatMul.hasKernel(x2.dataType(), w.dataType(), DataType.FLOAT)
                 && FloatMemory.isDenseFloat(bias.value()) && FloatMemory.isDenseFloat(w)
-                && rows * out <= FloatMemory.MAX_BUFFER_LENGTH) {
+                && FloatMemory.fitsOneBuffer(rows * out)) {
             y = biasRows(bias.value(), (int) rows);                             // (N, out), each row b
             MatMul.into(x2, false, w, true, y, 1.0, 1.0);                       // y = x·Wᵀ + b in one call
         } else {

@@ -36,6 +36,17 @@ public final class FloatMemory {
     }
 
     /**
+     * Whether an array of this many float32 elements fits one buffer ({@link #MAX_BUFFER_LENGTH}):
+     * the test for arrays a kernel is about to allocate and expose whole.
+     *
+     * @param elements an element count
+     * @return true if one buffer covers that many elements
+     */
+    public static boolean fitsOneBuffer(long elements) {
+        return elements <= MAX_BUFFER_LENGTH;
+    }
+
+    /**
      * Whether {@link #of(INDArray)} can expose this array without a copy: dense float32 on the CPU
      * backend, and no longer than {@link #MAX_BUFFER_LENGTH}. Kernels that work on single buffers
      * leave longer arrays to ND4J's own ops.
@@ -44,7 +55,7 @@ public final class FloatMemory {
      * @return true if it can be exposed as one buffer without a copy
      */
     public static boolean isDenseFloat(INDArray x) {
-        return x.length() <= MAX_BUFFER_LENGTH && isDenseFloatOfAnyLength(x);
+        return fitsOneBuffer(x.length()) && isDenseFloatOfAnyLength(x);
     }
 
     /**
@@ -78,7 +89,7 @@ public final class FloatMemory {
      * @return a buffer over its memory
      */
     public static FloatBuffer of(INDArray x) {
-        if (x.length() > MAX_BUFFER_LENGTH) {
+        if (!fitsOneBuffer(x.length())) {
             throw new IllegalArgumentException("an array of " + x.length() + " elements is longer than one buffer ("
                     + MAX_BUFFER_LENGTH + "); take it in pieces with of(x, from, length)");
         }
