@@ -3,6 +3,7 @@ package org.decoder4j.tensor;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.decoder4j.tensor.cpu.CausalSoftmaxKernel;
+import org.decoder4j.tensor.cpu.CausalSoftmaxKernel.SoftmaxRows;
 import org.decoder4j.tensor.cpu.FloatMemory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -46,10 +47,10 @@ public final class CausalAttentionOp {
         INDArray kv = k.value();
         INDArray vv = v.value();
 
-        INDArray scores = MatMul.product(qv, false, kv, true);                  // (B, H, T, T)
-        if (dropout == 0 && FloatMemory.isDenseFloat(scores)) {
-            return fused(q, k, v, scores, scale);
+        if (dropout == 0 && qv.dataType() == DataType.FLOAT && FloatMemory.fitsOneBuffer(s[0] * s[1] * t * t)) {
+            return fused(q, k, v, scale);
         }
+        INDArray scores = MatMul.product(qv, false, kv, true);                  // (B, H, T, T)
         scores.muli(scale).addi(causalMask(t, qv.dataType()));                 // mask broadcast over B, H
         INDArray att = Nd4j.createUninitialized(scores.dataType(), scores.shape());
         Nd4j.exec(new SoftMax(scores, att, 3));                                 // (B, H, T, T)
@@ -72,15 +73,30 @@ public final class CausalAttentionOp {
         }, q, k, v);
     }
 
-    /** Float32 without dropout: the masked softmax and its gradient in one pass each ({@link CausalSoftmaxKernel}). */
-    private static Tensor fused(Tensor q, Tensor k, Tensor v, INDArray scores, double scale) {
+    /**
+     * Float32 without dropout: the masked softmax and its gradient in one pass each
+     * ({@link CausalSoftmaxKernel}), and no {@code [B, H, T, T]} array kept between the passes. The
+     * forward pass makes the scores and weights in a scratch block released before it returns and
+     * keeps two numbers per row; the backward pass recomputes the scores with the same product (in
+     * the same precision, under the autocast scope of the forward pass if there was one) and
+     * restores the very weights the forward pass used, bit for bit. The price is one more
+     * {@code Q·Kᵀ} product per layer and step; the saving is B·H·T² floats per layer.
+     */
+    private static Tensor fused(Tensor q, Tensor k, Tensor v, double scale) {
         INDArray qv = q.value();
         INDArray kv = k.value();
         INDArray vv = v.value();
-        CausalSoftmaxKernel.forward(scores, scale);
-        INDArray att = scores;                                                  // (B, H, T, T)
-        INDArray y = MatMul.product(att, false, vv, false);                     // (B, H, T, D)
+        Autocast autocast = Autocast.current();
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, q.shape());        // (B, H, T, D)
+        SoftmaxRows rows = MemoryScope.scratch(() -> {
+            INDArray att = MatMul.product(autocast, qv, false, kv, true);      // (B, H, T, T) scores
+            SoftmaxRows stats = CausalSoftmaxKernel.forward(att, scale);         // now weights
+            y.assign(MatMul.product(autocast, att, false, vv, false));         // (B, H, T, D)
+            return stats;
+        });
         return Tensor.fromOp("causalAttention", y, dy -> {
+            INDArray att = MatMul.product(autocast, qv, false, kv, true);      // (B, H, T, T) scores again
+            CausalSoftmaxKernel.restore(att, scale, rows);                       // the forward's weights
             INDArray dv = v.requiresGrad() ? MatMul.product(att, true, dy, false) : null;  // (B, H, T, D)
             INDArray ds = MatMul.product(dy, false, vv, true);                  // (B, H, T, T), dL/d att
             if (!FloatMemory.isDenseFloat(ds)) {

@@ -26,7 +26,14 @@ final class MatMul {
      * run in its low precision.
      */
     static INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
-        Autocast autocast = Autocast.current();
+        return product(Autocast.current(), a, transA, b, transB);
+    }
+
+    /**
+     * C = op(a)·op(b) as inside {@code autocast} (null: none), whether or not that scope is still the
+     * current one: for a backward pass that must repeat a forward product exactly.
+     */
+    static INDArray product(Autocast autocast, INDArray a, boolean transA, INDArray b, boolean transB) {
         if (autocast != null && a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT) {
             return autocast.product(a, transA, b, transB);
         }

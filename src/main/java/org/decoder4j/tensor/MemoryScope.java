@@ -37,6 +37,7 @@ public final class MemoryScope implements AutoCloseable {
     private static final SizedWorkspace WORKSPACE = new SizedWorkspace(WORKSPACE_ID);
     private static final SizedWorkspace SCRATCH = new SizedWorkspace("decoder4j-scratch");
     private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
+    private static final ThreadLocal<Boolean> IN_SCRATCH = ThreadLocal.withInitial(() -> false);
 
     private final MemoryWorkspace workspace;
     private final Thread owner = Thread.currentThread();
@@ -87,7 +88,8 @@ public final class MemoryScope implements AutoCloseable {
      * Runs {@code body} in a scratch block of its own, released as soon as it returns: for work done
      * piece by piece inside a scope, whose temporaries would otherwise all stay until the scope
      * closes. Like the scope's block, the scratch is sized by its first use and then reused. Arrays
-     * made inside must not outlive {@code body}: return plain Java values.
+     * made inside must not outlive {@code body}: return plain Java values, or write into arrays made
+     * before. A scratch opened inside another one is part of it.
      *
      * <pre>{@code
      * int[] counts = MemoryScope.scratch(() -> rows.gte(0.0).castTo(DataType.INT32).sum(1).toIntVector());
@@ -98,10 +100,15 @@ public final class MemoryScope implements AutoCloseable {
      * @return what {@code body} returns
      */
     public static <T> T scratch(Supplier<T> body) {
+        if (IN_SCRATCH.get()) {
+            return body.get();                                  // an enclosing scratch releases these too
+        }
         MemoryWorkspace ws = SCRATCH.activate();
+        IN_SCRATCH.set(true);
         try {
             return body.get();
         } finally {
+            IN_SCRATCH.set(false);
             SCRATCH.close(ws);
         }
     }

@@ -99,6 +99,22 @@ class MemoryDisciplineTest {
     }
 
     @Test
+    void fusedAttentionKeepsOnlyItsOutput() {
+        long[] shape = {2, 4, 96, 16};                                          // weights would be 2·4·96·96 floats
+        Tensor q = Tensor.parameter(Nd4j.rand(DataType.FLOAT, shape));
+        Tensor k = Tensor.parameter(Nd4j.rand(DataType.FLOAT, shape));
+        Tensor v = Tensor.parameter(Nd4j.rand(DataType.FLOAT, shape));
+        try (MemoryScope scope = MemoryScope.open()) {
+            MemoryWorkspace workspace = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(MemoryScope.WORKSPACE_ID);
+            long before = workspace.getThisCycleAllocations();
+            Tensor y = CausalAttentionOp.apply(q, k, v, 0, null);
+            assertEquals(2L * 4 * 96 * 16 * Float.BYTES, workspace.getThisCycleAllocations() - before,
+                    "attention kept more than its output for the backward pass");
+            assertTrue(y.requiresGrad());
+        }
+    }
+
+    @Test
     void arraysBeyondTheScratchBlockStillCountAsScratch() {
         try (GradientScratch scratch = GradientScratch.open()) {
             long block = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(GradientScratch.WORKSPACE_ID)

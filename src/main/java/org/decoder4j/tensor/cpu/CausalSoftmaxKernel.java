@@ -7,11 +7,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The scaled, causally masked softmax of attention scores on float32, in place and one pass per row
  * each way: what {@code CausalAttentionOp} otherwise composes from a scale, a broadcast mask add, a
  * softmax and, backward, five more native calls. Rows are split across cores.
+ *
+ * <p>The forward pass returns two numbers per row ({@link SoftmaxRows}) from which
+ * {@link #restore} rebuilds the weights from the same scores bit for bit, so that attention need
+ * not keep its {@code [B, H, T, T]} weights for the backward pass: it recomputes the scores instead.
  */
 public final class CausalSoftmaxKernel {
 
     /** Rows per range when the rows are split across cores. */
     private static final int MIN_ROWS = 256;
+
+    /**
+     * What a row's weights are made of besides its scores: {@code aⱼ = exp(scale·sⱼ − max)·inverse}.
+     *
+     * @param max     per row, the largest scaled score among the columns it attends to
+     * @param inverse per row, 1 / Σⱼ exp(scale·sⱼ − max)
+     */
+    public record SoftmaxRows(float[] max, float[] inverse) {
+    }
 
     private CausalSoftmaxKernel() {
     }
@@ -19,12 +32,15 @@ public final class CausalSoftmaxKernel {
     /**
      * Replaces {@code scores [..., T, T]} (dense float32) by {@code softmax(scale·scores + M)} along
      * the last axis, M being −∞ above the diagonal: row t keeps columns 0…t, the rest become 0.
+     *
+     * @return each row's maximum and inverse sum, for {@link #restore}
      */
-    public static void forward(INDArray scores, double scale) {
+    public static SoftmaxRows forward(INDArray scores, double scale) {
         int t = (int) scores.size(scores.rank() - 1);
         int rows = (int) (scores.length() / t);
         FloatBuffer values = FloatMemory.of(scores);
         float factor = (float) scale;
+        SoftmaxRows stats = new SoftmaxRows(new float[rows], new float[rows]);
         CoreParallel.forRanges(rows, MIN_ROWS, (part, from, to) -> {
             float[] row = new float[t];
             for (int r = from; r < to; r++) {
@@ -33,18 +49,49 @@ public final class CausalSoftmaxKernel {
                 values.get(base, row, 0, last + 1);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j <= last; j++) {
-                    row[j] *= factor;
-                    max = Math.max(max, row[j]);
+                    max = Math.max(max, row[j] * factor);
                 }
                 double sum = 0;
                 for (int j = 0; j <= last; j++) {
-                    float e = (float) Math.exp(row[j] - max);
+                    float e = (float) Math.exp(row[j] * factor - max);             // as restore() computes it
                     row[j] = e;
                     sum += e;
                 }
                 float inverse = (float) (1.0 / sum);
                 for (int j = 0; j <= last; j++) {
                     row[j] *= inverse;
+                }
+                java.util.Arrays.fill(row, last + 1, t, 0f);
+                stats.max[r] = max;
+                stats.inverse[r] = inverse;
+                values.put(base, row, 0, t);
+            }
+        });
+        return stats;
+    }
+
+    /**
+     * Turns {@code scores} — the very scores {@link #forward} was given, recomputed — into the
+     * weights {@code forward} made of them, bit for bit.
+     */
+    public static void restore(INDArray scores, double scale, SoftmaxRows stats) {
+        int t = (int) scores.size(scores.rank() - 1);
+        int rows = (int) (scores.length() / t);
+        if (stats.max.length != rows) {
+            throw new IllegalArgumentException("softmax statistics for " + stats.max.length + " rows, scores have " + rows);
+        }
+        FloatBuffer values = FloatMemory.of(scores);
+        float factor = (float) scale;
+        CoreParallel.forRanges(rows, MIN_ROWS, (part, from, to) -> {
+            float[] row = new float[t];
+            for (int r = from; r < to; r++) {
+                int base = r * t;
+                int last = r % t;
+                values.get(base, row, 0, last + 1);
+                float max = stats.max[r];
+                float inverse = stats.inverse[r];
+                for (int j = 0; j <= last; j++) {
+                    row[j] = (float) Math.exp(row[j] * factor - max) * inverse;
                 }
                 java.util.Arrays.fill(row, last + 1, t, 0f);
                 values.put(base, row, 0, t);
