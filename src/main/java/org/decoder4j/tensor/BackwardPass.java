@@ -53,6 +53,7 @@ final class BackwardPass {
                         node.accumulate(g.array());
                     } else {
                         send(node, g);
+                        scratch.endOperation();
                     }
                 } finally {
                     g.release();

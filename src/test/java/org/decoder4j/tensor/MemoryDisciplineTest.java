@@ -24,17 +24,21 @@ class MemoryDisciplineTest {
 
     @Test
     void backwardAllocatesNothingInTheStepScopeAndLittleInItsScratch() throws Throwable {
-        // workspaces belong to a thread and remember their largest cycle: a fresh thread sees only this test's
+        onAFreshThread(MemoryDisciplineTest::threeSteps);
+    }
+
+    /** Workspaces belong to a thread and remember their largest cycle: a fresh thread sees only this test's. */
+    private static void onAFreshThread(Runnable body) throws Throwable {
         Throwable[] failure = new Throwable[1];
-        Thread steps = new Thread(() -> {
+        Thread thread = new Thread(() -> {
             try {
-                threeSteps();
+                body.run();
             } catch (Throwable t) {
                 failure[0] = t;
             }
         });
-        steps.start();
-        steps.join();
+        thread.start();
+        thread.join();
         if (failure[0] != null) {
             throw failure[0];
         }
@@ -68,6 +72,31 @@ class MemoryDisciplineTest {
                         + forward + " bytes for this test to mean something");
             }
         }
+    }
+
+    @Test
+    void aLargeVocabularysGradientsSetTheScratchBudgetOnlyWhileTheyAreNear() throws Throwable {
+        int vocab = 8192;
+        int channels = 64;
+        onAFreshThread(() -> {
+            GPT model = GPT.builder().vocabSize(vocab).contextLength(CONTEXT).layers(12).heads(4)
+                    .embeddingSize(channels).seed(7).build();
+            INDArray ids = Nd4j.createFromArray(tokens(1)).reshape(BATCH, CONTEXT);
+            INDArray targets = Nd4j.createFromArray(tokens(2)).reshape(BATCH, CONTEXT);
+            for (int step = 0; step < 2; step++) {
+                try (MemoryScope scope = MemoryScope.open()) {
+                    Loss.crossEntropy(model.forward(ids), targets).backward(Nd4j.ones(DataType.FLOAT));
+                }
+            }
+            long rows = (long) BATCH * CONTEXT;
+            // the head's own gradients: dL/d logits [B·T, V] and dL/d its weight [V, C]; then a block's budget
+            long head = (rows * vocab + (long) vocab * channels) * Float.BYTES;
+            long block = rows * 4 * channels * Float.BYTES;
+            long bound = head + (GradientScratch.BUDGET_IN_GRADIENTS + 4) * block;
+            long held = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(GradientScratch.WORKSPACE_ID)
+                    .getMaxCycleAllocations();
+            assertTrue(held <= bound, "the scratch held " + held + " bytes between resets, more than " + bound);
+        });
     }
 
     @Test
