@@ -53,17 +53,11 @@ public final class CausalSelfAttention extends Module {
      * @return the attention block's output
      */
     public Tensor forward(Tensor x) {
-        long[] s = x.shape();
-        long b = s[0];
-        long t = s[1];
-        long c = s[2];
-        long d = c / heads;
-        Tensor q = splitHeads(query.forward(x), b, t, d);                       // (B, H, T, D)
-        Tensor k = splitHeads(key.forward(x), b, t, d);                         // (B, H, T, D)
-        Tensor v = splitHeads(value.forward(x), b, t, d);                       // (B, H, T, D)
+        Tensor q = query.forward(x);                                            // (B, T, C), H heads of D side by side
+        Tensor k = key.forward(x);                                              // (B, T, C)
+        Tensor v = value.forward(x);                                            // (B, T, C)
         double p = isTraining() ? attentionDropout : 0.0;
-        Tensor y = CausalAttentionOp.apply(q, k, v, p, random);                // (B, H, T, D)
-        y = y.permute(0, 2, 1, 3).reshape(b, t, c);                             // (B, T, C) heads side by side
+        Tensor y = CausalAttentionOp.applyPacked(q, k, v, heads, p, random);   // (B, T, C), per head (T, D)
         return residualDropout.forward(proj.forward(y));
     }
 

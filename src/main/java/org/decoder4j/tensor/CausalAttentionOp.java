@@ -48,7 +48,7 @@ public final class CausalAttentionOp {
         INDArray vv = v.value();
 
         if (dropout == 0 && qv.dataType() == DataType.FLOAT && FloatMemory.fitsOneBuffer(s[0] * s[1] * t * t)) {
-            return fused(q, k, v, scale);
+            return fused(q, k, v, scale, 0);
         }
         INDArray scores = MatMul.product(qv, false, kv, true);                  // (B, H, T, T)
         scores.muli(scale).addi(causalMask(t, qv.dataType()));                 // mask broadcast over B, H
@@ -74,6 +74,71 @@ public final class CausalAttentionOp {
     }
 
     /**
+     * Attention over projections whose channels hold the heads side by side, as the query, key and
+     * value layers make them: {@code [B, T, C]} in, {@code [B, T, C]} out, head h being channels
+     * {@code h·D…h·D+D−1} with {@code D = C / heads}. The same as splitting each input into
+     * {@code [B, H, T, D]}, {@link #apply} and merging the heads back, but on the float32 path the
+     * heads are read and written in place: no copy of q, k, v or the output is kept per layer.
+     *
+     * <pre>{@code
+     * Tensor y = CausalAttentionOp.applyPacked(query.forward(x), key.forward(x), value.forward(x), 12, 0.0, rng);
+     * }</pre>
+     *
+     * @param q       queries {@code [B, T, C]}
+     * @param k       keys {@code [B, T, C]}
+     * @param v       values {@code [B, T, C]}
+     * @param heads   the number of heads H; C must be a multiple of it
+     * @param dropout attention-weight dropout probability (0 in evaluation)
+     * @param rng     generator for the dropout mask; unused when {@code dropout == 0}
+     * @return the heads' attended values side by side, {@code [B, T, C]}
+     */
+    public static Tensor applyPacked(Tensor q, Tensor k, Tensor v, int heads, double dropout, Random rng) {
+        long[] s = q.shape();
+        if (s.length != 3 || !java.util.Arrays.equals(s, k.shape()) || !java.util.Arrays.equals(s, v.shape())) {
+            throw new IllegalArgumentException("attention needs q, k, v of one shape [B, T, C], got "
+                    + java.util.Arrays.toString(q.shape()) + ", " + java.util.Arrays.toString(k.shape())
+                    + ", " + java.util.Arrays.toString(v.shape()));
+        }
+        if (heads <= 0 || s[2] % heads != 0) {
+            throw new IllegalArgumentException(s[2] + " channels do not split into " + heads + " heads");
+        }
+        long b = s[0];
+        long t = s[1];
+        long d = s[2] / heads;
+        if (dropout == 0 && q.dataType() == DataType.FLOAT && FloatMemory.fitsOneBuffer(b * heads * t * t)) {
+            return fused(q, k, v, 1.0 / Math.sqrt(d), heads);
+        }
+        Tensor y = apply(splitHeads(q, heads), splitHeads(k, heads), splitHeads(v, heads), dropout, rng);
+        return y.permute(0, 2, 1, 3).reshape(s);                                // (B, H, T, D) -> (B, T, C)
+    }
+
+    /** {@code [B, T, C]} to a copy {@code [B, H, T, D]}. */
+    private static Tensor splitHeads(Tensor x, int heads) {
+        long[] s = x.shape();
+        return x.reshape(s[0], s[1], heads, s[2] / heads).permute(0, 2, 1, 3);
+    }
+
+    /** {@code [B, T, C]} viewed as {@code [B, H, T, D]}, no copy; {@code heads == 0}: x is that already. */
+    private static INDArray headsView(INDArray x, int heads) {
+        if (heads == 0) {
+            return x;
+        }
+        INDArray dense = x.ordering() == 'c' && FloatMemory.isDenseFloatOfAnyLength(x) ? x : x.dup('c');
+        long[] s = dense.shape();
+        return dense.reshape('c', s[0], s[1], heads, s[2] / heads).permute(0, 2, 1, 3);
+    }
+
+    /** {@code headValues [B, H, T, D]} laid out as an input of shape {@code shape} ({@code heads == 0}: as is). */
+    private static INDArray inLayout(INDArray headValues, int heads, long[] shape) {
+        if (heads == 0) {
+            return headValues;
+        }
+        INDArray out = Nd4j.createUninitialized(headValues.dataType(), shape);
+        headsView(out, heads).assign(headValues);
+        return out;
+    }
+
+    /**
      * Float32 without dropout: the masked softmax and its gradient in one pass each
      * ({@link CausalSoftmaxKernel}), and no {@code [B, H, T, T]} array kept between the passes. The
      * forward pass makes the scores and weights in a scratch block released before it returns and
@@ -81,31 +146,37 @@ public final class CausalAttentionOp {
      * the same precision, under the autocast scope of the forward pass if there was one) and
      * restores the very weights the forward pass used, bit for bit. The price is one more
      * {@code Q·Kᵀ} product per layer and step; the saving is B·H·T² floats per layer.
+     *
+     * @param heads H when q, k, v are {@code [B, T, C]} with the heads side by side; 0 when they
+     *              are {@code [B, H, T, D]}
      */
-    private static Tensor fused(Tensor q, Tensor k, Tensor v, double scale) {
-        INDArray qv = q.value();
-        INDArray kv = k.value();
-        INDArray vv = v.value();
+    private static Tensor fused(Tensor q, Tensor k, Tensor v, double scale, int heads) {
+        INDArray qh = headsView(q.value(), heads);                              // (B, H, T, D), maybe a view
+        INDArray kh = headsView(k.value(), heads);
+        INDArray vh = headsView(v.value(), heads);
         Autocast autocast = Autocast.current();
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, q.shape());        // (B, H, T, D)
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, q.shape());        // q's layout
         SoftmaxRows rows = MemoryScope.scratch(() -> {
-            INDArray att = MatMul.product(autocast, qv, false, kv, true);      // (B, H, T, T) scores
+            INDArray att = MatMul.product(autocast, qh, false, kh, true);      // (B, H, T, T) scores
             SoftmaxRows stats = CausalSoftmaxKernel.forward(att, scale);         // now weights
-            y.assign(MatMul.product(autocast, att, false, vv, false));         // (B, H, T, D)
+            headsView(y, heads).assign(MatMul.product(autocast, att, false, vh, false));  // (B, H, T, D)
             return stats;
         });
         return Tensor.fromOp("causalAttention", y, dy -> {
-            INDArray att = MatMul.product(autocast, qv, false, kv, true);      // (B, H, T, T) scores again
+            INDArray dyh = headsView(dy, heads);                                // (B, H, T, D)
+            INDArray att = MatMul.product(autocast, qh, false, kh, true);      // (B, H, T, T) scores again
             CausalSoftmaxKernel.restore(att, scale, rows);                       // the forward's weights
-            INDArray dv = v.requiresGrad() ? MatMul.product(att, true, dy, false) : null;  // (B, H, T, D)
-            INDArray ds = MatMul.product(dy, false, vv, true);                  // (B, H, T, T), dL/d att
+            INDArray dv = v.requiresGrad() ? MatMul.product(att, true, dyh, false) : null;  // (B, H, T, D)
+            INDArray ds = MatMul.product(dyh, false, vh, true);                 // (B, H, T, T), dL/d att
             if (!FloatMemory.isDenseFloat(ds)) {
                 ds = ds.dup('c');
             }
             CausalSoftmaxKernel.backward(att, ds, scale);                       // now dL/d scores
-            INDArray dq = q.requiresGrad() ? MatMul.product(ds, false, kv, false) : null;  // (B, H, T, D)
-            INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qv, false) : null;  // (B, H, T, D)
-            return new INDArray[] {dq, dk, dv};
+            INDArray dq = q.requiresGrad() ? MatMul.product(ds, false, kh, false) : null;  // (B, H, T, D)
+            INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qh, false) : null;  // (B, H, T, D)
+            long[] shape = q.shape();
+            return new INDArray[] {dq == null ? null : inLayout(dq, heads, shape),
+                    dk == null ? null : inLayout(dk, heads, shape), dv == null ? null : inLayout(dv, heads, shape)};
         }, q, k, v);
     }
 

@@ -43,6 +43,40 @@ class FusedKernelTest {
     }
 
     @Test
+    void causalAttentionOnHeadsSideBySideMatchesTheComposedForm() {
+        long[] shape = {2, 70, 24};                                             // 3 heads of 8: 420 rows, split
+        double error = worstRelativeError(in -> CausalAttentionOp.applyPacked(in[0], in[1], in[2], 3, 0, null),
+                shape, shape, shape);
+        assertTrue(error < TOLERANCE, "causal attention on heads side by side, float32 vs float64: " + error);
+    }
+
+    @Test
+    void causalAttentionOnHeadsSideBySideIsAttentionOnSplitHeads() {
+        Nd4j.getRandom().setSeed(3);
+        Tensor[] packed = new Tensor[3];
+        Tensor[] split = new Tensor[3];
+        for (int i = 0; i < 3; i++) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, 2, 40, 24);
+            packed[i] = Tensor.parameter(x.dup());
+            split[i] = Tensor.parameter(x.dup());
+        }
+        Tensor y = CausalAttentionOp.applyPacked(packed[0], packed[1], packed[2], 3, 0, null);
+        Tensor heads = CausalAttentionOp.apply(splitHeads(split[0]), splitHeads(split[1]), splitHeads(split[2]), 0, null);
+        Tensor merged = heads.permute(0, 2, 1, 3).reshape(2, 40, 24);
+        INDArray weighting = Nd4j.randn(DataType.FLOAT, 2, 40, 24);
+        y.backward(weighting);
+        merged.backward(weighting);
+        assertEquals(0, y.value().sub(merged.value()).amaxNumber().doubleValue(), 1e-6);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, packed[i].grad().sub(split[i].grad()).amaxNumber().doubleValue(), 1e-6, "input " + i);
+        }
+    }
+
+    private static Tensor splitHeads(Tensor x) {
+        return x.reshape(2, 40, 3, 8).permute(0, 2, 1, 3);                      // (B, T, C) -> (B, H, T, D)
+    }
+
+    @Test
     void crossEntropyMatchesTheComposedForm() {
         long[] targets = new long[300];                                         // 300 rows: split
         for (int i = 0; i < targets.length; i++) {

@@ -144,6 +144,22 @@ class MemoryDisciplineTest {
     }
 
     @Test
+    void attentionOnHeadsSideBySideKeepsOnlyItsOutput() {
+        long[] shape = {2, 96, 64};                                             // 4 heads of 16
+        Tensor q = Tensor.parameter(Nd4j.rand(DataType.FLOAT, shape));
+        Tensor k = Tensor.parameter(Nd4j.rand(DataType.FLOAT, shape));
+        Tensor v = Tensor.parameter(Nd4j.rand(DataType.FLOAT, shape));
+        try (MemoryScope scope = MemoryScope.open()) {
+            MemoryWorkspace workspace = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(MemoryScope.WORKSPACE_ID);
+            long before = workspace.getThisCycleAllocations();
+            Tensor y = CausalAttentionOp.applyPacked(q, k, v, 4, 0, null);
+            assertEquals(2L * 96 * 64 * Float.BYTES, workspace.getThisCycleAllocations() - before,
+                    "attention kept more than its output: copies of the heads, or the weights");
+            assertTrue(y.requiresGrad());
+        }
+    }
+
+    @Test
     void arraysBeyondTheScratchBlockStillCountAsScratch() {
         try (GradientScratch scratch = GradientScratch.open()) {
             long block = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(GradientScratch.WORKSPACE_ID)

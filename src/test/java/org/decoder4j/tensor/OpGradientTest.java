@@ -111,6 +111,12 @@ class OpGradientTest {
     }
 
     @Test
+    void causalAttentionOnHeadsSideBySide() {
+        assertGradients(t -> CausalAttentionOp.applyPacked(t[0], t[1], t[2], 2, 0.0, null),
+                randn(1, 2, 5, 6), randn(2, 2, 5, 6), randn(3, 2, 5, 6));
+    }
+
+    @Test
     void causalAttentionIgnoresTheFuture() {
         INDArray q = randn(1, 1, 1, 4, 2);
         INDArray k = randn(2, 1, 1, 4, 2);
