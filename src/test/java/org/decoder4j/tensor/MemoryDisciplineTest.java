@@ -160,6 +160,22 @@ class MemoryDisciplineTest {
     }
 
     @Test
+    void fusedCrossEntropyKeepsNoSoftmax() {
+        Tensor logits = Tensor.parameter(Nd4j.rand(DataType.FLOAT, 128, 500));
+        INDArray targets = Nd4j.createFromArray(tokens(3));
+        try (MemoryScope scope = MemoryScope.open()) {
+            MemoryWorkspace workspace = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(MemoryScope.WORKSPACE_ID);
+            long before = workspace.getThisCycleAllocations();
+            Tensor loss = CrossEntropyOp.apply(logits, targets, -100);
+            long kept = workspace.getThisCycleAllocations() - before;
+            // the loss and a copy of the target ids (about 1 kB) are fine; the [128, 500] softmax is 256,000 bytes
+            assertTrue(kept < 128 * 500 * Float.BYTES / 64,
+                    "cross-entropy kept " + kept + " bytes; its softmax would be " + 128 * 500 * Float.BYTES);
+            assertTrue(loss.requiresGrad());
+        }
+    }
+
+    @Test
     void arraysBeyondTheScratchBlockStillCountAsScratch() {
         try (GradientScratch scratch = GradientScratch.open()) {
             long block = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(GradientScratch.WORKSPACE_ID)

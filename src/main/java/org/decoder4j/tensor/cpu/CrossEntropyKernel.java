@@ -8,34 +8,43 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Softmax cross-entropy of float32 logits in one pass per row each way, rows split across cores:
  * what {@code CrossEntropyOp} otherwise does with a log-softmax, a gather, an exponential and a
- * scatter. The forward pass keeps the softmax for the backward pass.
+ * scatter. The forward pass keeps two numbers per row, not the {@code [N, V]} softmax: the
+ * backward pass recomputes it from the logits with the same float operations, bit for bit (at
+ * GPT-2's vocabulary the softmax would be as large as the logits, 206 MB per 1024 positions).
  */
 public final class CrossEntropyKernel {
 
     /** Rows per range when the rows are split across cores. */
     private static final int MIN_ROWS = 128;
 
-    /** softmax of the logits {@code [N, V]}. */
-    private final INDArray probabilities;
+    /** The logits {@code [N, V]}, which the caller keeps unchanged until the backward pass. */
+    private final INDArray logits;
+    /** Per row, the largest logit. */
+    private final float[] rowMax;
+    /** Per row, 1 / Σⱼ exp(xⱼ − max). */
+    private final float[] rowInverse;
     private final long[] targets;
     private final long ignoreIndex;
 
-    private CrossEntropyKernel(INDArray probabilities, long[] targets, long ignoreIndex) {
-        this.probabilities = probabilities;
+    private CrossEntropyKernel(INDArray logits, float[] rowMax, float[] rowInverse, long[] targets, long ignoreIndex) {
+        this.logits = logits;
+        this.rowMax = rowMax;
+        this.rowInverse = rowInverse;
         this.targets = targets;
         this.ignoreIndex = ignoreIndex;
     }
 
     /**
-     * Computes the softmax of {@code logits [N, V]} (dense float32) and returns the state for the
-     * backward pass; {@link #lossSum} is then Σ −log p(target) over the counted rows.
+     * Computes the softmax of {@code logits [N, V]} (dense float32, left unchanged and read again by
+     * {@link #backward}) and returns the state for the backward pass; {@code lossSum[0]} is then
+     * Σ −log p(target) over the counted rows.
      */
     public static CrossEntropyKernel forward(INDArray logits, long[] targets, long ignoreIndex, double[] lossSum) {
         int n = (int) logits.size(0);
         int vocab = (int) logits.size(1);
-        INDArray probabilities = Nd4j.createUninitialized(DataType.FLOAT, n, vocab);
         FloatBuffer xs = FloatMemory.of(logits);
-        FloatBuffer ps = FloatMemory.of(probabilities);
+        float[] rowMax = new float[n];
+        float[] rowInverse = new float[n];
         double[] partLoss = new double[CoreParallel.maxRanges()];
         CoreParallel.forRanges(n, MIN_ROWS, (part, from, to) -> {
             float[] row = new float[vocab];
@@ -47,20 +56,14 @@ public final class CrossEntropyKernel {
                     max = Math.max(max, row[j]);
                 }
                 double sum = 0;
+                for (int j = 0; j < vocab; j++) {
+                    sum += (float) Math.exp(row[j] - max);
+                }
+                rowMax[r] = max;
+                rowInverse[r] = (float) (1.0 / sum);
                 long target = targets[r];
-                float targetLogit = target == ignoreIndex ? 0f : row[(int) target];
-                for (int j = 0; j < vocab; j++) {
-                    float e = (float) Math.exp(row[j] - max);
-                    row[j] = e;
-                    sum += e;
-                }
-                float inverse = (float) (1.0 / sum);
-                for (int j = 0; j < vocab; j++) {
-                    row[j] *= inverse;
-                }
-                ps.put(r * vocab, row);
                 if (target != ignoreIndex) {
-                    loss += max + Math.log(sum) - targetLogit;                  // −log p(target)
+                    loss += max + Math.log(sum) - row[(int) target];                // −log p(target)
                 }
             }
             partLoss[part] = loss;
@@ -70,15 +73,15 @@ public final class CrossEntropyKernel {
             total += loss;
         }
         lossSum[0] = total;
-        return new CrossEntropyKernel(probabilities, targets, ignoreIndex);
+        return new CrossEntropyKernel(logits, rowMax, rowInverse, targets, ignoreIndex);
     }
 
     /** dL/d logits {@code = scale·(softmax − onehot)} on counted rows, 0 on ignored ones; a new array. */
     public INDArray backward(double scale) {
-        int n = (int) probabilities.size(0);
-        int vocab = (int) probabilities.size(1);
+        int n = (int) logits.size(0);
+        int vocab = (int) logits.size(1);
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, n, vocab);
-        FloatBuffer ps = FloatMemory.of(probabilities);
+        FloatBuffer xs = FloatMemory.of(logits);
         FloatBuffer ds = FloatMemory.of(dx);
         float factor = (float) scale;
         CoreParallel.forRanges(n, MIN_ROWS, (part, from, to) -> {
@@ -88,9 +91,11 @@ public final class CrossEntropyKernel {
                 if (target == ignoreIndex) {
                     java.util.Arrays.fill(row, 0f);
                 } else {
-                    ps.get(r * vocab, row);
+                    xs.get(r * vocab, row);
+                    float max = rowMax[r];
+                    float inverse = rowInverse[r];
                     for (int j = 0; j < vocab; j++) {
-                        row[j] *= factor;
+                        row[j] = (float) Math.exp(row[j] - max) * inverse * factor;   // softmax, as forward made it
                     }
                     row[(int) target] -= factor;
                 }
