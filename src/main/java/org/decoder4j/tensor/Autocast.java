@@ -37,8 +37,6 @@ public final class Autocast implements AutoCloseable {
     private static final ThreadLocal<Autocast> CURRENT = new ThreadLocal<>();
     /** Non-parameter operand copies kept for reuse: a backward node's gradient enters two products. */
     private static final int RECENT_COPIES = 3;
-    /** The scratch slot of a product's bfloat16 result, after the operands' slots. */
-    private static final int RESULT_SLOT = RECENT_COPIES;
 
     private final DataType lowType;
     private final boolean nativeKernels;
@@ -123,12 +121,10 @@ public final class Autocast implements AutoCloseable {
         if (!nativeKernels) {
             return roundInPlace(MatMul.exact(lowA, transA, lowB, transB));
         }
-        // a bfloat16 result, as autocast's, widened to float32 for the ops that follow
-        long[] shape = MatMul.resultShape(lowA, transA, lowB, transB);
-        INDArray lowC = buffers.slot(RESULT_SLOT, DataType.BFLOAT16, shape);
-        MatMul.into(lowA, transA, lowB, transB, lowC, 1.0, 0.0);
-        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, shape);
-        OneDnnCast.toFloat(lowC, c);
+        // float32 sums rounded to bfloat16, as autocast's result, kept in float32 for the ops that follow
+        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(lowA, transA, lowB, transB));
+        MatMul.into(lowA, transA, lowB, transB, c, 1.0, 0.0);
+        OneDnnCast.roundToBfloat16InPlace(c);
         return c;
     }
 

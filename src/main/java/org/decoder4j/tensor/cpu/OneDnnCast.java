@@ -19,6 +19,7 @@ import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.ShortPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -30,6 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <pre>{@code
  * OneDnnCast.toBfloat16(x, low);                    // x: float32, any layout; low: bfloat16, C order
  * OneDnnCast.toFloat(low, y);                       // y: dense float32 of the same length
+ * OneDnnCast.roundToBfloat16InPlace(c);             // c: dense float32, now holding bfloat16 values
  * }</pre>
  */
 public final class OneDnnCast {
@@ -37,6 +39,10 @@ public final class OneDnnCast {
     /** Elements below which a conversion stays on one thread. */
     private static final int SPLIT_ELEMENTS = 1 << 16;
     private static final ThreadLocal<Map<Long, Reorder>> REORDERS = ThreadLocal.withInitial(HashMap::new);
+    /** Elements per piece of an in-place rounding: its bfloat16 buffer stays in the core's cache. */
+    private static final int ROUND_TRIP_ELEMENTS = 1 << 14;
+    private static final ThreadLocal<ShortPointer> ROUND_TRIP = ThreadLocal.withInitial(
+            () -> new ShortPointer(ROUND_TRIP_ELEMENTS));
 
     private OneDnnCast() {
     }
@@ -59,6 +65,32 @@ public final class OneDnnCast {
         convert(low, out, false);
     }
 
+    /**
+     * Rounds the dense float32 {@code x} in place to the values bfloat16 holds (to nearest, ties to
+     * even): each piece goes to bfloat16 in a small per-thread buffer and straight back, so no
+     * bfloat16 array of {@code x}'s size is needed.
+     */
+    public static void roundToBfloat16InPlace(INDArray x) {
+        if (!FloatMemory.isDenseFloatOfAnyLength(x)) {
+            throw new IllegalArgumentException("expected a dense float32 array, got " + x.shapeInfoToString());
+        }
+        long n = x.length();
+        long address = x.data().addressPointer().address();
+        CoreParallel.forRanges((int) n, SPLIT_ELEMENTS, (part, start, end) -> {
+            long buffer = ROUND_TRIP.get().address();
+            for (int from = start; from < end; from += ROUND_TRIP_ELEMENTS) {
+                int length = Math.min(ROUND_TRIP_ELEMENTS, end - from);
+                long at = address + (long) from * Float.BYTES;
+                reorder(length, true).execute(at, buffer);
+                reorder(length, false).execute(buffer, at);
+            }
+        });
+    }
+
+    private static Reorder reorder(long length, boolean toBfloat16) {
+        return REORDERS.get().computeIfAbsent(length * 2 + (toBfloat16 ? 1 : 0), key -> Reorder.create(length, toBfloat16));
+    }
+
     private static void convert(INDArray from, INDArray to, boolean toBfloat16) {
         long n = from.length();
         long fromAddress = from.data().addressPointer().address();
@@ -66,9 +98,8 @@ public final class OneDnnCast {
         int fromWidth = from.dataType().width();
         int toWidth = to.dataType().width();
         CoreParallel.forRanges((int) n, SPLIT_ELEMENTS, (part, start, end) -> {
-            Reorder r = REORDERS.get().computeIfAbsent((end - start) * 2L + (toBfloat16 ? 1 : 0),
-                    key -> Reorder.create(end - start, toBfloat16));
-            r.execute(fromAddress + (long) start * fromWidth, toAddress + (long) start * toWidth);
+            reorder(end - start, toBfloat16)
+                    .execute(fromAddress + (long) start * fromWidth, toAddress + (long) start * toWidth);
         });
     }
 

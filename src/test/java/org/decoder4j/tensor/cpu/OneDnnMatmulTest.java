@@ -147,6 +147,20 @@ class OneDnnMatmulTest {
                 DataType.BFLOAT16, values.length + 1)));
     }
 
+    @Test
+    void roundingInPlaceGivesTheBfloat16Values() {
+        float[] values = {1.00390625f, 1.01171875f, -1.00390625f, 1.0039063f, 3.1415927f, -2.7182817f, 1e-30f, 3e38f,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 65504f, 1e-40f};
+        INDArray ties = Nd4j.createFromArray(values);
+        INDArray random = Nd4j.randn(DataType.FLOAT, 301, 257);                 // several pieces on each core
+        for (INDArray in : new INDArray[] {ties, random}) {
+            INDArray rounded = in.dup();
+            OneDnnCast.roundToBfloat16InPlace(rounded);
+            assertEquals(in.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT), rounded);
+        }
+        assertThrows(IllegalArgumentException.class, () -> OneDnnCast.roundToBfloat16InPlace(random.transpose()));
+    }
+
     private static DataType[] operandTypes() {
         return OneDnn.hasNativeBfloat16() ? new DataType[] {DataType.FLOAT, DataType.BFLOAT16}
                 : new DataType[] {DataType.FLOAT};
