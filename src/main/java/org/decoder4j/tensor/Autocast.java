@@ -129,6 +129,22 @@ public final class Autocast implements AutoCloseable {
     }
 
     /**
+     * op(a)·op(b) of float32 arrays in the low precision, as {@link #product} computes it, written
+     * into {@code target}: a view with any strides over all of the dense float32 array {@code whole},
+     * which is rounded to the low precision afterwards.
+     */
+    void productInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray target, INDArray whole) {
+        INDArray lowA = operand(a);
+        INDArray lowB = operand(b);
+        MatMul.into(lowA, transA, lowB, transB, target, 1.0, 0.0);
+        if (nativeKernels) {
+            OneDnnCast.roundToBfloat16InPlace(whole);
+        } else {
+            roundInPlace(whole);
+        }
+    }
+
+    /**
      * The operand as the kernel takes it: bfloat16, or float32 rounded to the low precision. A
      * parameter is converted once per scope. Other operands are converted into a few scratch slots
      * that outlive the step's {@link MemoryScope}, so they cost no scope memory, and the last few

@@ -128,13 +128,14 @@ public final class CausalAttentionOp {
         return dense.reshape('c', s[0], s[1], heads, s[2] / heads).permute(0, 2, 1, 3);
     }
 
-    /** {@code headValues [B, H, T, D]} laid out as an input of shape {@code shape} ({@code heads == 0}: as is). */
-    private static INDArray inLayout(INDArray headValues, int heads, long[] shape) {
-        if (heads == 0) {
-            return headValues;
-        }
-        INDArray out = Nd4j.createUninitialized(headValues.dataType(), shape);
-        headsView(out, heads).assign(headValues);
+    /**
+     * op(a)·op(b), a {@code [B, H, T, D]} product, written into a new array of the inputs' layout
+     * {@code shape} ({@code [B, T, C]} when {@code heads > 0}) without a copy.
+     */
+    private static INDArray productInLayout(Autocast autocast, INDArray a, boolean transA, INDArray b, boolean transB,
+                                            int heads, long[] shape) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        MatMul.productInto(autocast, a, transA, b, transB, headsView(out, heads), out);
         return out;
     }
 
@@ -155,28 +156,28 @@ public final class CausalAttentionOp {
         INDArray kh = headsView(k.value(), heads);
         INDArray vh = headsView(v.value(), heads);
         Autocast autocast = Autocast.current();
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, q.shape());        // q's layout
+        long[] shape = q.shape();
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, shape);            // q's layout
         SoftmaxRows rows = MemoryScope.scratch(() -> {
             INDArray att = MatMul.product(autocast, qh, false, kh, true);      // (B, H, T, T) scores
             SoftmaxRows stats = CausalSoftmaxKernel.forward(att, scale);         // now weights
-            headsView(y, heads).assign(MatMul.product(autocast, att, false, vh, false));  // (B, H, T, D)
+            MatMul.productInto(autocast, att, false, vh, false, headsView(y, heads), y);  // (B, H, T, D)
             return stats;
         });
         return Tensor.fromOp("causalAttention", y, dy -> {
+            Autocast now = Autocast.current();
             INDArray dyh = headsView(dy, heads);                                // (B, H, T, D)
             INDArray att = MatMul.product(autocast, qh, false, kh, true);      // (B, H, T, T) scores again
             CausalSoftmaxKernel.restore(att, scale, rows);                       // the forward's weights
-            INDArray dv = v.requiresGrad() ? MatMul.product(att, true, dyh, false) : null;  // (B, H, T, D)
+            INDArray dv = v.requiresGrad() ? productInLayout(now, att, true, dyh, false, heads, shape) : null;
             INDArray ds = MatMul.product(dyh, false, vh, true);                 // (B, H, T, T), dL/d att
             if (!FloatMemory.isDenseFloat(ds)) {
                 ds = ds.dup('c');
             }
             CausalSoftmaxKernel.backward(att, ds, scale);                       // now dL/d scores
-            INDArray dq = q.requiresGrad() ? MatMul.product(ds, false, kh, false) : null;  // (B, H, T, D)
-            INDArray dk = k.requiresGrad() ? MatMul.product(ds, true, qh, false) : null;  // (B, H, T, D)
-            long[] shape = q.shape();
-            return new INDArray[] {dq == null ? null : inLayout(dq, heads, shape),
-                    dk == null ? null : inLayout(dk, heads, shape), dv == null ? null : inLayout(dv, heads, shape)};
+            INDArray dq = q.requiresGrad() ? productInLayout(now, ds, false, kh, false, heads, shape) : null;
+            INDArray dk = k.requiresGrad() ? productInLayout(now, ds, true, qh, false, heads, shape) : null;
+            return new INDArray[] {dq, dk, dv};                                 // each in q's layout
         }, q, k, v);
     }
 

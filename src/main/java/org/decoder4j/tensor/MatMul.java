@@ -40,6 +40,23 @@ final class MatMul {
         return exact(a, transA, b, transB);
     }
 
+    /**
+     * op(a)·op(b) as {@link #product(Autocast, INDArray, boolean, INDArray, boolean)} computes it,
+     * written into {@code target}, a view with any strides over all of the array {@code whole}
+     * (which may be rounded as a whole afterwards): a product whose result goes straight into
+     * another layout, with no copy.
+     */
+    static void productInto(Autocast autocast, INDArray a, boolean transA, INDArray b, boolean transB,
+                            INDArray target, INDArray whole) {
+        if (autocast != null && a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT) {
+            autocast.productInto(a, transA, b, transB, target, whole);
+        } else if (hasKernel(a.dataType(), b.dataType(), target.dataType())) {
+            into(a, transA, b, transB, target, 1.0, 0.0);
+        } else {
+            target.assign(exact(a, transA, b, transB));
+        }
+    }
+
     /** C = op(a)·op(b) in the operands' own type. */
     static INDArray exact(INDArray a, boolean transA, INDArray b, boolean transB) {
         long[] shape = resultShape(a, transA, b, transB);
