@@ -116,30 +116,24 @@ public final class Autocast implements AutoCloseable {
 
     /** op(a)·op(b) of float32 arrays in the low precision, returned as float32. */
     INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
-        INDArray lowA = operand(a);
-        INDArray lowB = operand(b);
-        if (!nativeKernels) {
-            return roundInPlace(MatMul.exact(lowA, transA, lowB, transB));
-        }
-        // float32 sums rounded to bfloat16, as autocast's result, kept in float32 for the ops that follow
-        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(lowA, transA, lowB, transB));
-        MatMul.into(lowA, transA, lowB, transB, c, 1.0, 0.0);
-        OneDnnCast.roundToBfloat16InPlace(c);
+        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
+        productInto(a, transA, b, transB, c, c);
         return c;
     }
 
     /**
-     * op(a)·op(b) of float32 arrays in the low precision, as {@link #product} computes it, written
-     * into {@code target}: a view with any strides over all of the dense float32 array {@code whole},
-     * which is rounded to the low precision afterwards.
+     * op(a)·op(b) of float32 arrays in the low precision, written into {@code target}: a view with
+     * any strides over all of the dense float32 array {@code whole}, which is then rounded to the low
+     * precision (float32 sums rounded as autocast's result, kept in float32 for the ops that follow).
      */
     void productInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray target, INDArray whole) {
         INDArray lowA = operand(a);
         INDArray lowB = operand(b);
-        MatMul.into(lowA, transA, lowB, transB, target, 1.0, 0.0);
         if (nativeKernels) {
+            MatMul.into(lowA, transA, lowB, transB, target, 1.0, 0.0);
             OneDnnCast.roundToBfloat16InPlace(whole);
         } else {
+            MatMul.productInto(null, lowA, transA, lowB, transB, target, whole);
             roundInPlace(whole);
         }
     }

@@ -49,11 +49,12 @@ public final class CausalSoftmaxKernel {
                 values.get(base, row, 0, last + 1);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j <= last; j++) {
-                    max = Math.max(max, row[j] * factor);
+                    row[j] *= factor;
+                    max = Math.max(max, row[j]);
                 }
                 double sum = 0;
                 for (int j = 0; j <= last; j++) {
-                    float e = (float) Math.exp(row[j] * factor - max);             // as restore() computes it
+                    float e = (float) Math.exp(row[j] - max);                      // as restore() computes it
                     row[j] = e;
                     sum += e;
                 }
