@@ -2,6 +2,7 @@ package org.decoder4j.nn;
 
 import java.util.Arrays;
 import org.decoder4j.tensor.GeluOp;
+import org.decoder4j.tensor.OutputReaders;
 import org.decoder4j.tensor.Tensor;
 
 /** The feed-forward activation, named as in a Hugging Face GPT-2 {@code config.json}. */
@@ -33,7 +34,19 @@ public enum Activation {
      * @return a tensor of the same shape
      */
     public Tensor apply(Tensor x) {
-        return this == GELU_TANH ? GeluOp.tanh(x) : GeluOp.exact(x);
+        return apply(x, OutputReaders.ANY_OP);
+    }
+
+    /**
+     * Applies the activation element-wise, for an output that only {@code readers} read: with
+     * {@link OutputReaders#PRODUCTS_ONLY}, under bfloat16 autocast it may be kept in bfloat16.
+     *
+     * @param x any shape
+     * @param readers which operations read the output
+     * @return a tensor of the same shape
+     */
+    public Tensor apply(Tensor x, OutputReaders readers) {
+        return this == GELU_TANH ? GeluOp.tanh(x, readers) : GeluOp.exact(x, readers);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.decoder4j.nn;
 
 import org.decoder4j.tensor.CausalAttentionOp;
 import org.decoder4j.tensor.IncrementalAttention;
+import org.decoder4j.tensor.OutputReaders;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -53,11 +54,13 @@ public final class CausalSelfAttention extends Module {
      * @return the attention block's output
      */
     public Tensor forward(Tensor x) {
-        Tensor q = query.forward(x);                                            // (B, T, C), H heads of D side by side
-        Tensor k = key.forward(x);                                              // (B, T, C)
-        Tensor v = value.forward(x);                                            // (B, T, C)
+        // q, k, v and the attention output feed products only: bfloat16 under bfloat16 autocast
+        Tensor q = query.forward(x, OutputReaders.PRODUCTS_ONLY);              // (B, T, C), H heads of D side by side
+        Tensor k = key.forward(x, OutputReaders.PRODUCTS_ONLY);                // (B, T, C)
+        Tensor v = value.forward(x, OutputReaders.PRODUCTS_ONLY);              // (B, T, C)
         double p = isTraining() ? attentionDropout : 0.0;
-        Tensor y = CausalAttentionOp.applyPacked(q, k, v, heads, p, random);   // (B, T, C), per head (T, D)
+        Tensor y = CausalAttentionOp.applyPacked(q, k, v, heads, p, random,
+                OutputReaders.PRODUCTS_ONLY);                                   // (B, T, C), per head (T, D)
         return residualDropout.forward(proj.forward(y));
     }
 

@@ -1,5 +1,6 @@
 package org.decoder4j.nn;
 
+import org.decoder4j.tensor.OutputReaders;
 import org.decoder4j.tensor.SinglePositionDecoder;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.rng.Random;
@@ -42,8 +43,9 @@ public final class DecoderBlock extends Module {
      * @return hidden states {@code [B, T, C]}
      */
     public Tensor forward(Tensor x) {
-        x = x.add(attn.forward(ln1.forward(x)));                               // (B, T, C)
-        return x.add(mlp.forward(ln2.forward(x)));                              // (B, T, C)
+        // the layer norms' outputs feed products only: bfloat16 under bfloat16 autocast
+        x = x.add(attn.forward(ln1.forward(x, OutputReaders.PRODUCTS_ONLY)));  // (B, T, C)
+        return x.add(mlp.forward(ln2.forward(x, OutputReaders.PRODUCTS_ONLY))); // (B, T, C)
     }
 
     /** This block's parameters as the single-position decoding step reads them. */

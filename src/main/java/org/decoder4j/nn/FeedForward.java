@@ -1,5 +1,6 @@
 package org.decoder4j.nn;
 
+import org.decoder4j.tensor.OutputReaders;
 import org.decoder4j.tensor.Tensor;
 import org.nd4j.linalg.api.rng.Random;
 
@@ -40,7 +41,7 @@ public final class FeedForward extends Module {
      * @return hidden states {@code [B, T, C]}
      */
     public Tensor forward(Tensor x) {
-        Tensor h = activation.apply(fc.forward(x));                             // (B, T, 4C)
+        Tensor h = activation.apply(fc.forward(x), OutputReaders.PRODUCTS_ONLY); // (B, T, 4C), read by proj only
         return dropout.forward(proj.forward(h));                                // (B, T, C)
     }
 

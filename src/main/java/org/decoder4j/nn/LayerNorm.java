@@ -1,6 +1,7 @@
 package org.decoder4j.nn;
 
 import org.decoder4j.tensor.LayerNormOp;
+import org.decoder4j.tensor.OutputReaders;
 import org.decoder4j.tensor.Tensor;
 
 /**
@@ -38,6 +39,19 @@ public final class LayerNorm extends Module {
      */
     public Tensor forward(Tensor x) {
         return LayerNormOp.apply(x, weight, bias, epsilon);
+    }
+
+    /**
+     * Normalises over the last dimension, then scales and shifts, for an output that only
+     * {@code readers} read: with {@link OutputReaders#PRODUCTS_ONLY}, under bfloat16 autocast it may
+     * be kept in bfloat16.
+     *
+     * @param x {@code [..., C]}
+     * @param readers which operations read the output
+     * @return a tensor of the same shape
+     */
+    public Tensor forward(Tensor x, OutputReaders readers) {
+        return LayerNormOp.apply(x, weight, bias, epsilon, readers);
     }
 
     /** The gain {@code [dim]}. */

@@ -1,6 +1,7 @@
 package org.decoder4j.nn;
 
 import org.decoder4j.tensor.LinearOp;
+import org.decoder4j.tensor.OutputReaders;
 import org.decoder4j.tensor.Tensor;
 
 /**
@@ -37,6 +38,18 @@ public final class Linear extends Module {
      */
     public Tensor forward(Tensor x) {
         return LinearOp.apply(x, weight, bias);
+    }
+
+    /**
+     * x {@code [..., in]} to {@code [..., out]}, for an output that only {@code readers} read: with
+     * {@link OutputReaders#PRODUCTS_ONLY}, under bfloat16 autocast it may be kept in bfloat16.
+     *
+     * @param x {@code [..., in]}
+     * @param readers which operations read the output
+     * @return {@code [..., out]}
+     */
+    public Tensor forward(Tensor x, OutputReaders readers) {
+        return LinearOp.apply(x, weight, bias, readers);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.decoder4j.tensor.cpu.OneDnnCast;
 import org.decoder4j.tensor.cpu.OneDnnMatmul;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,7 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * sums, the output head, and their gradients) takes low-precision operands and rounds its result
  * to the low precision; everything else — softmax, layer norm, GELU, the loss, reductions, the
  * optimizer — stays in float32, and so do the parameters. The low-precision copy of each
- * parameter is made once per scope (one training step), however often the parameter is used.
+ * parameter is made once per scope (one training step), however often the parameter is used. On
+ * native kernels, an op's output that only products read ({@link OutputReaders#PRODUCTS_ONLY}) is
+ * kept in bfloat16, the values the products would round it to.
  *
  * <p>Two ways to compute a product: on oneDNN's bfloat16 kernels (on processors with AVX512-BF16
  * or AMX; {@link #hasNativeKernels}), with bfloat16 operands, float32 sums and a bfloat16 result; or
@@ -114,6 +117,29 @@ public final class Autocast implements AutoCloseable {
         return lowType;
     }
 
+    /**
+     * The output of an op, as {@code compute} makes it; where only products read it
+     * ({@link OutputReaders#PRODUCTS_ONLY}) and a scope on native kernels is open, it is returned in
+     * bfloat16, {@code shape}, and what {@code compute} allocates is scratch memory, released at once.
+     */
+    static INDArray output(OutputReaders readers, long[] shape, Supplier<INDArray> compute) {
+        if (!keepsLow(readers)) {
+            return compute.get();
+        }
+        INDArray low = Nd4j.createUninitialized(DataType.BFLOAT16, shape);
+        MemoryScope.scratch(() -> {
+            OneDnnCast.toBfloat16(compute.get(), low);
+            return null;
+        });
+        return low;
+    }
+
+    /** Whether an output that {@code readers} read is kept in bfloat16 here: inside a scope on native kernels. */
+    static boolean keepsLow(OutputReaders readers) {
+        Autocast scope = CURRENT.get();
+        return readers == OutputReaders.PRODUCTS_ONLY && scope != null && scope.nativeKernels;
+    }
+
     /** op(a)·op(b) of float32 arrays in the low precision, returned as float32. */
     INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
         INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
@@ -124,14 +150,17 @@ public final class Autocast implements AutoCloseable {
     /**
      * op(a)·op(b) of float32 arrays in the low precision, written into {@code target}: a view with
      * any strides over all of the dense float32 array {@code whole}, which is then rounded to the low
-     * precision (float32 sums rounded as autocast's result, kept in float32 for the ops that follow).
+     * precision (float32 sums rounded as autocast's result, kept in float32 for the ops that follow),
+     * or over a bfloat16 {@code whole}, which the product writes rounded.
      */
     void productInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray target, INDArray whole) {
         INDArray lowA = operand(a);
         INDArray lowB = operand(b);
         if (nativeKernels) {
             MatMul.into(lowA, transA, lowB, transB, target, 1.0, 0.0);
-            OneDnnCast.roundToBfloat16InPlace(whole);
+            if (whole.dataType() == DataType.FLOAT) {
+                OneDnnCast.roundToBfloat16InPlace(whole);
+            }
         } else {
             MatMul.productInto(null, lowA, transA, lowB, transB, target, whole);
             roundInPlace(whole);
@@ -143,9 +172,13 @@ public final class Autocast implements AutoCloseable {
      * parameter is converted once per scope. Other operands are converted into a few scratch slots
      * that outlive the step's {@link MemoryScope}, so they cost no scope memory, and the last few
      * are remembered: a gradient that enters two products of one backward node is converted once.
+     * A bfloat16 operand ({@link OutputReaders#PRODUCTS_ONLY}) goes to native kernels as it is.
      */
     private INDArray operand(INDArray x) {
         DataType type = nativeKernels ? DataType.BFLOAT16 : DataType.FLOAT;
+        if (nativeKernels && x.dataType() == DataType.BFLOAT16) {
+            return x;
+        }
         if (parameterValues.contains(x)) {
             INDArray copy = parameterCopies.get(x);
             if (copy == null) {

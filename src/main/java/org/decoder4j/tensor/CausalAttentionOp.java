@@ -48,10 +48,10 @@ public final class CausalAttentionOp {
         INDArray vv = v.value();
 
         if (dropout == 0 && qv.dataType() == DataType.FLOAT && FloatMemory.fitsOneBuffer(s[0] * s[1] * t * t)) {
-            return fused(q, k, v, scale, 0);
+            return fused(q, k, v, scale, 0, OutputReaders.ANY_OP);
         }
         INDArray scores = MatMul.product(qv, false, kv, true);                  // (B, H, T, T)
-        scores.muli(scale).addi(causalMask(t, qv.dataType()));                 // mask broadcast over B, H
+        scores.muli(scale).addi(causalMask(t, scores.dataType()));                 // mask broadcast over B, H
         INDArray att = Nd4j.createUninitialized(scores.dataType(), scores.shape());
         Nd4j.exec(new SoftMax(scores, att, 3));                                 // (B, H, T, T)
         INDArray dropMask = dropout > 0 ? DropoutOp.mask(att.shape(), att, dropout, rng) : null;
@@ -93,6 +93,25 @@ public final class CausalAttentionOp {
      * @return the heads' attended values side by side, {@code [B, T, C]}
      */
     public static Tensor applyPacked(Tensor q, Tensor k, Tensor v, int heads, double dropout, Random rng) {
+        return applyPacked(q, k, v, heads, dropout, rng, OutputReaders.ANY_OP);
+    }
+
+    /**
+     * The same, for an output that only {@code readers} read ({@link OutputReaders}): under native
+     * bfloat16 autocast, without dropout, the products write it in bfloat16. The inputs may be
+     * bfloat16 kept for products.
+     *
+     * @param q       queries {@code [B, T, C]}
+     * @param k       keys {@code [B, T, C]}
+     * @param v       values {@code [B, T, C]}
+     * @param heads   the number of heads H; C must be a multiple of it
+     * @param dropout attention-weight dropout probability (0 in evaluation)
+     * @param rng     generator for the dropout mask; unused when {@code dropout == 0}
+     * @param readers which operations read the output
+     * @return the heads' attended values side by side, {@code [B, T, C]}
+     */
+    public static Tensor applyPacked(Tensor q, Tensor k, Tensor v, int heads, double dropout, Random rng,
+                                     OutputReaders readers) {
         long[] s = q.shape();
         if (s.length != 3 || !java.util.Arrays.equals(s, k.shape()) || !java.util.Arrays.equals(s, v.shape())) {
             throw new IllegalArgumentException("attention needs q, k, v of one shape [B, T, C], got "
@@ -105,11 +124,18 @@ public final class CausalAttentionOp {
         long b = s[0];
         long t = s[1];
         long d = s[2] / heads;
-        if (dropout == 0 && q.dataType() == DataType.FLOAT && FloatMemory.fitsOneBuffer(b * heads * t * t)) {
-            return fused(q, k, v, 1.0 / Math.sqrt(d), heads);
+        if (dropout == 0 && isFusedType(q) && isFusedType(k) && isFusedType(v)
+                && FloatMemory.fitsOneBuffer(b * heads * t * t)) {
+            return fused(q, k, v, 1.0 / Math.sqrt(d), heads, readers);
         }
         Tensor y = apply(splitHeads(q, heads), splitHeads(k, heads), splitHeads(v, heads), dropout, rng);
         return y.permute(0, 2, 1, 3).reshape(s);                                // (B, H, T, D) -> (B, T, C)
+    }
+
+    /** Float32, or bfloat16 kept for the products of a scope on native kernels. */
+    private static boolean isFusedType(Tensor x) {
+        return x.dataType() == DataType.FLOAT
+                || x.dataType() == DataType.BFLOAT16 && Autocast.keepsLow(OutputReaders.PRODUCTS_ONLY);
     }
 
     /** {@code [B, T, C]} to a copy {@code [B, H, T, D]}. */
@@ -123,7 +149,7 @@ public final class CausalAttentionOp {
         if (heads == 0) {
             return x;
         }
-        INDArray dense = x.ordering() == 'c' && FloatMemory.isDenseFloatOfAnyLength(x) ? x : x.dup('c');
+        INDArray dense = x.ordering() == 'c' && FloatMemory.isDense(x) ? x : x.dup('c');
         long[] s = dense.shape();
         return dense.reshape('c', s[0], s[1], heads, s[2] / heads).permute(0, 2, 1, 3);
     }
@@ -151,13 +177,14 @@ public final class CausalAttentionOp {
      * @param heads H when q, k, v are {@code [B, T, C]} with the heads side by side; 0 when they
      *              are {@code [B, H, T, D]}
      */
-    private static Tensor fused(Tensor q, Tensor k, Tensor v, double scale, int heads) {
+    private static Tensor fused(Tensor q, Tensor k, Tensor v, double scale, int heads, OutputReaders readers) {
         INDArray qh = headsView(q.value(), heads);                              // (B, H, T, D), maybe a view
         INDArray kh = headsView(k.value(), heads);
         INDArray vh = headsView(v.value(), heads);
         Autocast autocast = Autocast.current();
         long[] shape = q.shape();
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, shape);            // q's layout
+        INDArray y = Nd4j.createUninitialized(Autocast.keepsLow(readers) ? DataType.BFLOAT16 : DataType.FLOAT,
+                shape);                                                         // q's layout
         SoftmaxRows rows = MemoryScope.scratch(() -> {
             INDArray att = MatMul.product(autocast, qh, false, kh, true);      // (B, H, T, T) scores
             SoftmaxRows stats = CausalSoftmaxKernel.forward(att, scale);         // now weights

@@ -40,10 +40,24 @@ public final class GeluOp {
      * @return GELU of each element, with its backward pass
      */
     public static Tensor tanh(Tensor input) {
+        return tanh(input, OutputReaders.ANY_OP);
+    }
+
+    /**
+     * The same, for an output that only {@code readers} read ({@link OutputReaders}).
+     *
+     * @param input   any shape
+     * @param readers which operations read the output
+     * @return GELU of each element, with its backward pass
+     */
+    public static Tensor tanh(Tensor input, OutputReaders readers) {
         INDArray x = input.value();
         if (FloatMemory.isDenseFloat(x)) {
-            INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-            GeluTanhKernel.forward(x, y);                                       // σ(2u) recomputed backward
+            INDArray y = Autocast.output(readers, x.shape(), () -> {
+                INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+                GeluTanhKernel.forward(x, out);                                 // σ(2u) recomputed backward
+                return out;
+            });
             return Tensor.fromOp("geluTanh", y, dy -> new INDArray[] {
                 GeluTanhKernel.backward(x, FloatMemory.isDenseFloat(dy) ? dy : dy.dup('c'))}, input);
         }
@@ -67,11 +81,22 @@ public final class GeluOp {
      * @return GELU of each element, with its backward pass
      */
     public static Tensor exact(Tensor input) {
+        return exact(input, OutputReaders.ANY_OP);
+    }
+
+    /**
+     * The same, for an output that only {@code readers} read ({@link OutputReaders}).
+     *
+     * @param input   any shape
+     * @param readers which operations read the output
+     * @return GELU of each element, with its backward pass
+     */
+    public static Tensor exact(Tensor input, OutputReaders readers) {
         INDArray x = input.value();
         INDArray cdf = x.mul(INV_SQRT_2);
         Nd4j.exec(new Erf(cdf, cdf));
         cdf.addi(1.0).muli(0.5);                                                 // Φ(x)
-        INDArray y = cdf.mul(x);
+        INDArray y = Autocast.output(readers, x.shape(), () -> cdf.mul(x));
         return Tensor.fromOp("geluExact", y, dy -> {
             // dy/dx = Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π)
             INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI);

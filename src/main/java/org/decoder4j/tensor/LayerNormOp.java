@@ -12,6 +12,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code torch.nn.functional.layer_norm}: {@code y = (x − μ) / √(σ² + ε) · γ + β} with the biased
  * variance. ND4J's own {@code layer_norm} has no ε, so the op is composed from native elementwise
  * and reduction ops; float32 rows go through {@link LayerNormKernel}, one pass per row.
+ *
+ * <pre>{@code
+ * Tensor y = LayerNormOp.apply(x, gain, bias, 1e-5);                               // [..., C]
+ * Tensor h = LayerNormOp.apply(x, gain, bias, 1e-5, OutputReaders.PRODUCTS_ONLY);  // for q, k, v
+ * }</pre>
  */
 public final class LayerNormOp {
 
@@ -26,6 +31,20 @@ public final class LayerNormOp {
      * @return normalised {@code [..., C]}
      */
     public static Tensor apply(Tensor x, Tensor gain, Tensor bias, double epsilon) {
+        return apply(x, gain, bias, epsilon, OutputReaders.ANY_OP);
+    }
+
+    /**
+     * The same, for an output that only {@code readers} read ({@link OutputReaders}).
+     *
+     * @param x       input {@code [..., C]}
+     * @param gain    γ {@code [C]}
+     * @param bias    β {@code [C]}
+     * @param epsilon ε added to the variance
+     * @param readers which operations read the output
+     * @return normalised {@code [..., C]}
+     */
+    public static Tensor apply(Tensor x, Tensor gain, Tensor bias, double epsilon, OutputReaders readers) {
         long[] shape = x.shape();
         long c = shape[shape.length - 1];
         if (gain.value().length() != c || bias.value().length() != c) {
@@ -36,7 +55,7 @@ public final class LayerNormOp {
         INDArray g = gain.value().reshape(c);
         INDArray b = bias.value().reshape(c);
         if (FloatMemory.isDenseFloat(x2) && FloatMemory.isDenseFloat(g) && FloatMemory.isDenseFloat(b)) {
-            return fused(x, x2, g, b, gain, bias, epsilon);
+            return fused(x, x2, g, b, gain, bias, epsilon, readers);
         }
         INDArray mean = RowColumnSums.rowMeans(x2);                             // (N, 1)
         INDArray centered = x2.subColumnVector(mean);                           // (N, C)
@@ -71,10 +90,15 @@ public final class LayerNormOp {
 
     /** Float32 in one pass per row ({@link LayerNormKernel}). */
     private static Tensor fused(Tensor x, INDArray x2, INDArray g, INDArray b, Tensor gain, Tensor bias,
-                                double epsilon) {
+                                double epsilon, OutputReaders readers) {
         long[] shape = x.shape();
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x2.shape());        // (N, C)
-        LayerNormKernel kernel = LayerNormKernel.forward(x2, g, b, epsilon, y);
+        LayerNormKernel[] state = new LayerNormKernel[1];                       // the kernel keeps no y
+        INDArray y = Autocast.output(readers, x2.shape(), () -> {
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x2.shape());  // (N, C)
+            state[0] = LayerNormKernel.forward(x2, g, b, epsilon, out);
+            return out;
+        });
+        LayerNormKernel kernel = state[0];
         return Tensor.fromOp("layerNorm", y.reshape('c', shape), dy -> {
             INDArray dy2 = dy.reshape('c', x2.rows(), x2.columns());            // (N, C)
             INDArray[] grads = kernel.backward(FloatMemory.isDenseFloat(dy2) ? dy2 : dy2.dup('c'),

@@ -11,6 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * The affine map of a linear layer, {@code y = x·Wᵀ + b}, as one autograd node: one matrix product
  * and an in-place bias add forward (float32: one kernel call onto rows preset to b), two products and
  * a column sum backward.
+ *
+ * <pre>{@code
+ * Tensor y = LinearOp.apply(x, weight, bias);                                // [N, in] -> [N, out]
+ * Tensor q = LinearOp.apply(x, wq, bq, OutputReaders.PRODUCTS_ONLY);         // bfloat16 under native autocast
+ * }</pre>
  */
 public final class LinearOp {
 
@@ -24,6 +29,19 @@ public final class LinearOp {
      * @return {@code [..., out]}
      */
     public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
+        return apply(x, weight, bias, OutputReaders.ANY_OP);
+    }
+
+    /**
+     * The same, for an output that only {@code readers} read ({@link OutputReaders}).
+     *
+     * @param x       input {@code [..., in]}, float32 (or bfloat16 kept for products)
+     * @param weight  {@code [out, in]}
+     * @param bias    {@code [out]}, or null for none
+     * @param readers which operations read the output
+     * @return {@code [..., out]}
+     */
+    public static Tensor apply(Tensor x, Tensor weight, Tensor bias, OutputReaders readers) {
         long[] shape = x.shape();
         long in = weight.shape()[1];
         long out = weight.shape()[0];
@@ -41,10 +59,10 @@ public final class LinearOp {
             y = biasRows(bias.value(), (int) rows);                             // (N, out), each row b
             MatMul.into(x2, false, w, true, y, 1.0, 1.0);                       // y = x·Wᵀ + b in one call
         } else {
-            y = MatMul.product(x2, false, w, true);                             // (N, out)
-            if (bias != null) {
-                y.addiRowVector(bias.value());
-            }
+            y = Autocast.output(readers, new long[] {rows, out}, () -> {
+                INDArray product = MatMul.product(x2, false, w, true);          // (N, out)
+                return bias == null ? product : product.addiRowVector(bias.value());
+            });
         }
         long[] outShape = shape.clone();
         outShape[outShape.length - 1] = out;

@@ -34,10 +34,21 @@ final class MatMul {
      * current one: for a backward pass that must repeat a forward product exactly.
      */
     static INDArray product(Autocast autocast, INDArray a, boolean transA, INDArray b, boolean transB) {
-        if (autocast != null && a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT) {
+        if (autocast != null && isAutocast(a) && isAutocast(b)) {
             return autocast.product(a, transA, b, transB);
         }
+        if (a.dataType() != b.dataType() && isAutocast(a) && isAutocast(b)) {
+            return exact(a.castTo(DataType.FLOAT), transA, b.castTo(DataType.FLOAT), transB);  // bfloat16 is exact in float32
+        }
         return exact(a, transA, b, transB);
+    }
+
+    /**
+     * Whether an autocast scope multiplies {@code x}: float32, or bfloat16 that an op kept for
+     * products ({@link OutputReaders#PRODUCTS_ONLY}).
+     */
+    private static boolean isAutocast(INDArray x) {
+        return x.dataType() == DataType.FLOAT || x.dataType() == DataType.BFLOAT16;
     }
 
     /**
@@ -48,7 +59,7 @@ final class MatMul {
      */
     static void productInto(Autocast autocast, INDArray a, boolean transA, INDArray b, boolean transB,
                             INDArray target, INDArray whole) {
-        if (autocast != null && a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT) {
+        if (autocast != null && isAutocast(a) && isAutocast(b)) {
             autocast.productInto(a, transA, b, transB, target, whole);
         } else if (hasKernel(a.dataType(), b.dataType(), target.dataType())) {
             into(a, transA, b, transB, target, 1.0, 0.0);

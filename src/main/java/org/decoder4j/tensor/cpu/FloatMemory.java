@@ -66,9 +66,16 @@ public final class FloatMemory {
      * @return true if its pieces can be exposed without a copy
      */
     public static boolean isDenseFloatOfAnyLength(INDArray x) {
-        if (x.dataType() != DataType.FLOAT || !HOST_MEMORY) {
-            return false;
-        }
+        return x.dataType() == DataType.FLOAT && HOST_MEMORY && isDense(x);
+    }
+
+    /**
+     * Whether the array's elements lie in C order without gaps, whatever their type.
+     *
+     * @param x an array
+     * @return true if its strides are those of a C-ordered array of its shape
+     */
+    public static boolean isDense(INDArray x) {
         // C-order strides, ignoring axes of size 1 (ND4J labels some dense vector views 'f')
         long[] shape = x.shape();
         long[] stride = x.stride();
