@@ -33,8 +33,10 @@ public final class BlasGemm {
     private static final double SPLIT_FLOPS = 2e6;
 
     static {
-        if (CoreParallel.parts() > 1 && FloatMemory.isHostMemory()) {
-            Nd4j.factory().blas().setMaxThreads(1);                            // we split across cores ourselves
+        if (FloatMemory.isHostMemory()) {
+            // we split across cores ourselves; with one thread asked for, OpenBLAS's idle worker
+            // would otherwise spin on the second core after every call
+            Nd4j.factory().blas().setMaxThreads(1);
         }
     }
 
