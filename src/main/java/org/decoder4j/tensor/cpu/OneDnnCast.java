@@ -40,7 +40,7 @@ public final class OneDnnCast {
     private static final int SPLIT_ELEMENTS = 1 << 16;
     private static final ThreadLocal<Map<Long, Reorder>> REORDERS = ThreadLocal.withInitial(HashMap::new);
     /** Elements per piece of an in-place rounding: its bfloat16 buffer stays in the core's cache. */
-    private static final int ROUND_TRIP_ELEMENTS = 1 << 14;
+    private static final int ROUND_TRIP_ELEMENTS = 1 << 17;
     private static final ThreadLocal<ShortPointer> ROUND_TRIP = ThreadLocal.withInitial(
             () -> new ShortPointer(ROUND_TRIP_ELEMENTS));
 
