@@ -51,7 +51,7 @@ public final class CausalAttentionOp {
             return fused(q, k, v, scale, 0, OutputReaders.ANY_OP);
         }
         INDArray scores = MatMul.product(qv, false, kv, true);                  // (B, H, T, T)
-        scores.muli(scale).addi(causalMask(t, scores.dataType()));                 // mask broadcast over B, H
+        scores.muli(scale).addi(causalMask(t, scores.dataType()));             // mask broadcast over B, H
         INDArray att = Nd4j.createUninitialized(scores.dataType(), scores.shape());
         Nd4j.exec(new SoftMax(scores, att, 3));                                 // (B, H, T, T)
         INDArray dropMask = dropout > 0 ? DropoutOp.mask(att.shape(), att, dropout, rng) : null;

@@ -23,7 +23,8 @@ final class MatMul {
 
     /**
      * C = op(a)·op(b), a new C-ordered array; inside an {@link Autocast} scope float32 products
-     * run in its low precision.
+     * (and those of bfloat16 operands kept for products) run in its low precision, returned as
+     * float32. Outside one, a bfloat16 operand beside a float32 one is widened, exactly.
      */
     static INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
         return product(Autocast.current(), a, transA, b, transB);
