@@ -70,7 +70,8 @@ public final class LocalGradients implements GradientComputation {
      * @return the micro-batch's mean token loss, unscaled
      */
     public static double backward(GPT model, Batch batch, double weight, double lossScale) {
-        Tensor lossTensor = Loss.crossEntropy(model.forward(batch.inputs()), batch.targets());
+        // nothing reads the logits after the backward pass: their gradient may take their memory
+        Tensor lossTensor = Loss.crossEntropyOverwritingLogits(model.forward(batch.inputs()), batch.targets());
         Tensor share = lossTensor.scale(weight);
         (lossScale == 1 ? share : share.scale(lossScale)).backward();
         return lossTensor.item();

@@ -78,9 +78,20 @@ public final class CrossEntropyKernel {
 
     /** dL/d logits {@code = scale·(softmax − onehot)} on counted rows, 0 on ignored ones; a new array. */
     public INDArray backward(double scale) {
+        return backwardInto(scale, Nd4j.createUninitialized(DataType.FLOAT, logits.size(0), logits.size(1)));
+    }
+
+    /**
+     * The same gradient written over the logits themselves, each row after it is read: no array of
+     * their size is made, and the logits are gone. Returns the logits' array.
+     */
+    public INDArray backwardOverLogits(double scale) {
+        return backwardInto(scale, logits);
+    }
+
+    private INDArray backwardInto(double scale, INDArray dx) {
         int n = (int) logits.size(0);
         int vocab = (int) logits.size(1);
-        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, n, vocab);
         FloatBuffer xs = FloatMemory.of(logits);
         FloatBuffer ds = FloatMemory.of(dx);
         float factor = (float) scale;
