@@ -39,9 +39,9 @@ public final class CrossEntropyOp {
      * array of their own: for logits that nothing reads after the backward pass, such as
      * {@code model.forward(ids)} passed straight in. Only float32 logits made inside the open
      * {@link MemoryScope} are overwritten (never a parameter or an array from outside the step);
-     * others get a new array as usual.
-     * At GPT-2's vocabulary that is 206 MB less per 1024 positions at the moment the step's memory
-     * peaks. Reading the logits after {@code backward()} gives the gradient, not the logits.
+     * others get a new array as usual. At GPT-2's vocabulary that is 206 MB less per 1024 positions
+     * at the moment the step's memory peaks. Reading the logits after {@code backward()} gives the
+     * gradient, not the logits.
      *
      * <pre>{@code
      * Tensor loss = CrossEntropyOp.applyOverwritingLogits(model.forward(ids).reshape(n, vocab), targets, -100);
@@ -92,9 +92,9 @@ public final class CrossEntropyOp {
             CrossEntropyKernel kernel = CrossEntropyKernel.forward(x, ids, ignoreIndex, lossSum);
             long count = counted;
             INDArray loss = Nd4j.scalar(type, count == 0 ? Double.NaN : lossSum[0] / count);
-            return Tensor.fromOp("crossEntropy", loss, g -> new INDArray[] {overwrite
-                    && x.isAttached() ? kernel.backwardOverLogits(g.getDouble(0) / count)
-                    : kernel.backward(g.getDouble(0) / count)},
+            boolean inPlace = overwrite && x.isAttached();                       // made in the step, not a parameter
+            return Tensor.fromOp("crossEntropy", loss, g -> new INDArray[] {inPlace
+                    ? kernel.backwardOverLogits(g.getDouble(0) / count) : kernel.backward(g.getDouble(0) / count)},
                     logits);
         }
         INDArray logp = Nd4j.exec(new LogSoftMax(x, 1))[0];                     // (N, V)

@@ -13,9 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The memory that {@link Autocast} writes low-precision copies into, kept per thread from one step
  * to the next: a copy of each parameter, and a few scratch slots for the operands of single
- * products (their results are rounded in place, {@link Autocast#product}). Allocating fresh native memory for every copy made the kernel fault in every
- * page of it again on every step (a GPT-2-small step converts hundreds of megabytes), which cost
- * more than the conversions themselves.
+ * products (their results are rounded in place, {@link Autocast#product}). Allocating fresh
+ * native memory for every copy made the kernel fault in every page of it again on every step (a
+ * GPT-2-small step converts hundreds of megabytes), which cost more than the conversions
+ * themselves.
  *
  * <pre>{@code
  * LowPrecisionBuffers buffers = LowPrecisionBuffers.forThread();
