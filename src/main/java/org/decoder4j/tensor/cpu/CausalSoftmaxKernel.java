@@ -43,6 +43,7 @@ public final class CausalSoftmaxKernel {
         SoftmaxRows stats = new SoftmaxRows(new float[rows], new float[rows]);
         CoreParallel.forRanges(rows, MIN_ROWS, (part, from, to) -> {
             float[] row = new float[t];
+            float[] powers = new float[t];
             for (int r = from; r < to; r++) {
                 int base = r * t;
                 int last = r % t;                                               // the query's position
@@ -52,11 +53,10 @@ public final class CausalSoftmaxKernel {
                     row[j] *= factor;
                     max = Math.max(max, row[j]);
                 }
+                FloatExp.ofDifferenceInPlace(row, 0, last + 1, max, powers);     // as restore() computes it
                 double sum = 0;
                 for (int j = 0; j <= last; j++) {
-                    float e = (float) Math.exp(row[j] - max);                      // as restore() computes it
-                    row[j] = e;
-                    sum += e;
+                    sum += row[j];
                 }
                 float inverse = (float) (1.0 / sum);
                 for (int j = 0; j <= last; j++) {
@@ -85,14 +85,18 @@ public final class CausalSoftmaxKernel {
         float factor = (float) scale;
         CoreParallel.forRanges(rows, MIN_ROWS, (part, from, to) -> {
             float[] row = new float[t];
+            float[] powers = new float[t];
             for (int r = from; r < to; r++) {
                 int base = r * t;
                 int last = r % t;
                 values.get(base, row, 0, last + 1);
-                float max = stats.max[r];
                 float inverse = stats.inverse[r];
                 for (int j = 0; j <= last; j++) {
-                    row[j] = (float) Math.exp(row[j] * factor - max) * inverse;
+                    row[j] *= factor;
+                }
+                FloatExp.ofDifferenceInPlace(row, 0, last + 1, stats.max[r], powers);
+                for (int j = 0; j <= last; j++) {
+                    row[j] *= inverse;
                 }
                 java.util.Arrays.fill(row, last + 1, t, 0f);
                 values.put(base, row, 0, t);

@@ -48,6 +48,7 @@ public final class CrossEntropyKernel {
         double[] partLoss = new double[CoreParallel.maxRanges()];
         CoreParallel.forRanges(n, MIN_ROWS, (part, from, to) -> {
             float[] row = new float[vocab];
+            float[] powers = new float[vocab];
             double loss = 0;
             for (int r = from; r < to; r++) {
                 xs.get(r * vocab, row);
@@ -55,15 +56,17 @@ public final class CrossEntropyKernel {
                 for (int j = 0; j < vocab; j++) {
                     max = Math.max(max, row[j]);
                 }
+                long target = targets[r];
+                float targetLogit = target == ignoreIndex ? 0f : row[(int) target];
+                FloatExp.ofDifferenceInPlace(row, 0, vocab, max, powers);          // as the backward pass computes it
                 double sum = 0;
                 for (int j = 0; j < vocab; j++) {
-                    sum += (float) Math.exp(row[j] - max);
+                    sum += row[j];
                 }
                 rowMax[r] = max;
                 rowInverse[r] = (float) (1.0 / sum);
-                long target = targets[r];
                 if (target != ignoreIndex) {
-                    loss += max + Math.log(sum) - row[(int) target];                // −log p(target)
+                    loss += max + Math.log(sum) - targetLogit;                      // −log p(target)
                 }
             }
             partLoss[part] = loss;
@@ -97,16 +100,17 @@ public final class CrossEntropyKernel {
         float factor = (float) scale;
         CoreParallel.forRanges(n, MIN_ROWS, (part, from, to) -> {
             float[] row = new float[vocab];
+            float[] powers = new float[vocab];
             for (int r = from; r < to; r++) {
                 long target = targets[r];
                 if (target == ignoreIndex) {
                     java.util.Arrays.fill(row, 0f);
                 } else {
                     xs.get(r * vocab, row);
-                    float max = rowMax[r];
                     float inverse = rowInverse[r];
+                    FloatExp.ofDifferenceInPlace(row, 0, vocab, rowMax[r], powers);  // softmax, as forward made it
                     for (int j = 0; j < vocab; j++) {
-                        row[j] = (float) Math.exp(row[j] - max) * inverse * factor;   // softmax, as forward made it
+                        row[j] = row[j] * inverse * factor;
                     }
                     row[(int) target] -= factor;
                 }
