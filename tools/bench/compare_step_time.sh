@@ -14,6 +14,10 @@
 #   TORCH_OLD   Debian's PyTorch 1.13 (default /usr/bin/python3), fp32 only; skipped if absent
 #   JAR         the command line to measure (default target/decoder4j-cli.jar)
 #   DATA        Tiny Shakespeare for PyTorch's vocabulary (default ../shared/data/tinyshakespeare.txt)
+#   WARMUP      steps each side runs before the STEPS it times (default 100 for the Shakespeare recipe,
+#               6 for gpt2small): the JVM compiles the step's code during its first tens of steps
+#               (about 50 of the recipe's, 5 of gpt2small's), and steps until then are up to half
+#               again as slow; PyTorch leaves the same number out of its median
 # PyTorch runs with its own defaults (2 threads here); decoder4j with its defaults. OPENBLAS_CORETYPE
 # is set to the same value for both (SkylakeX unless CORETYPE says otherwise): Debian's PyTorch uses
 # OpenBLAS, and decoder4j's float64 and fallback products do.
@@ -28,11 +32,11 @@ JAR=${JAR:-target/decoder4j-cli.jar}
 DATA=${DATA:-../shared/data/tinyshakespeare.txt}
 CORETYPE=${CORETYPE:-SkylakeX}
 case "$RECIPE" in
-  shakespeare) TORCH_SHAPE=(); OUR_SHAPE=(); WARMUP=5 ;;
+  shakespeare) TORCH_SHAPE=(); OUR_SHAPE=(); WARMUP=${WARMUP:-100} ;;
   gpt2small)
     TORCH_SHAPE=(--n-layer 12 --n-head 12 --n-embd 768 --context 256 --batch 4)
     OUR_SHAPE=(--layers 12 --heads 12 --embd 768 --context 256 --batch-size 4)
-    WARMUP=1 ;;
+    WARMUP=${WARMUP:-6} ;;
   *) echo "unknown RECIPE $RECIPE: shakespeare or gpt2small" >&2; exit 2 ;;
 esac
 if [ ! -f "$JAR" ]; then
@@ -51,7 +55,7 @@ if [ "${#torches[@]}" -eq 0 ]; then
 fi
 RESULTS=$(mktemp)
 trap 'rm -f "$RESULTS"' EXIT
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; recipe $RECIPE, $STEPS steps per run"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; recipe $RECIPE, $STEPS steps timed after $WARMUP"
 echo "decoder4j: $(java -jar "$JAR" bench --layers 1 --heads 1 --embd 8 --context 4 --batch-size 1 --steps 1 \
     --warmup 0 2>/dev/null | sed -n 's/^engine: //p')"
 for py in "${torches[@]}"; do
@@ -65,7 +69,8 @@ for round in $(seq 1 "$ROUNDS"); do
         continue                                         # CPU autocast in 1.13 is not worth timing
       fi
       line=$(env OPENBLAS_CORETYPE="$CORETYPE" "$py" tools/bench/torch_train.py --data "$DATA" "${TORCH_SHAPE[@]}" \
-          --steps $((STEPS + WARMUP)) --no-eval --log-interval 100000 --precision "$precision" 2>&1 | tail -1)
+          --steps $((STEPS + WARMUP)) --untimed "$WARMUP" --no-eval --log-interval 100000 --precision "$precision" \
+          2>&1 | tail -1)
       ms=$(sed -n 's/^median step \([0-9.]*\) ms.*/\1/p' <<<"$line")
       rss=$(sed -n 's/.*peak RSS \([0-9]*\) MB.*/\1/p' <<<"$line")
       echo "round $round $precision: pytorch $version ${ms} ms/step, peak ${rss} MB"

@@ -61,6 +61,8 @@ def parse_args(argv=None):
                     help="bf16: forward and loss inside torch.autocast('cpu', dtype=torch.bfloat16)")
     ap.add_argument("--seed", type=int, default=1337)
     ap.add_argument("--log-interval", type=int, default=1)
+    ap.add_argument("--untimed", type=int, default=0,
+                    help="leave the first N steps out of the median step time (warm-up)")
     return ap.parse_args(argv)
 
 
@@ -175,8 +177,9 @@ def main(argv=None):
             print(f"iter {it}: loss {loss_value:.4f}, lr {lr:.3e}, time {ms:.1f} ms")
             sys.stdout.flush()
 
-    med = statistics.median(step_ms)
-    print(f"median step {med:.1f} ms, mean {statistics.mean(step_ms):.1f} ms over {len(step_ms)} steps; "
+    timed = step_ms[a.untimed:] or step_ms
+    med = statistics.median(timed)
+    print(f"median step {med:.1f} ms, mean {statistics.mean(timed):.1f} ms over {len(timed)} steps; "
           f"{a.batch * a.context / (med / 1000.0):.0f} tokens/s (at the median); "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; precision {a.precision}")
     if not a.no_eval:

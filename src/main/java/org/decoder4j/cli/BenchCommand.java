@@ -67,7 +67,9 @@ final class BenchCommand implements Callable<Integer> {
     int steps;
 
     @Option(names = "--warmup", defaultValue = "5",
-            description = "Steps run first and not timed (default: ${DEFAULT-VALUE}).")
+            description = "Steps run first and not timed (default: ${DEFAULT-VALUE}). The JVM compiles the step's "
+                    + "code during the first tens of steps (about 50 of the Shakespeare recipe's); for steady-state "
+                    + "figures of a small model use --warmup 100.")
     int warmup;
 
     /** --precision, --loss-scale. */
