@@ -3,6 +3,7 @@ package org.decoder4j.tensor;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.decoder4j.tensor.cpu.BlasGemm;
+import org.decoder4j.tensor.cpu.FloatExp;
 import org.decoder4j.tensor.cpu.FloatMemory;
 import org.decoder4j.tensor.cpu.GeluTanhKernel;
 import org.decoder4j.tensor.cpu.LayerNormKernel;
@@ -105,6 +106,8 @@ public final class SinglePositionDecoder {
     private final float[] hidden;
     /** One head's attention weights over the cached positions {@code [≤ Tmax]}. */
     private final float[] scores;
+    /** Scratch of the exponential of {@link #scores}. */
+    private final float[] powers;
     private final float[] gain;
     private final float[] bias;
     private final float[] stats = new float[2];
@@ -133,6 +136,7 @@ public final class SinglePositionDecoder {
         this.v = new float[c];
         this.hidden = new float[4 * c];
         this.scores = new float[capacity];
+        this.powers = new float[capacity];
         this.gain = new float[c];
         this.bias = new float[Math.max(4 * c, vocab)];
         int longest = Math.max(Math.max(4 * c, vocab), capacity);
@@ -227,11 +231,10 @@ public final class SinglePositionDecoder {
             s[j] *= scale;
             max = Math.max(max, s[j]);
         }
+        FloatExp.ofDifferenceInPlace(s, 0, n, max, powers);                     // as the training softmax
         double sum = 0;
         for (int j = 0; j < n; j++) {
-            float e = (float) Math.exp(s[j] - max);
-            s[j] = e;
-            sum += e;
+            sum += s[j];
         }
         float inverse = (float) (1.0 / sum);
         for (int j = 0; j < n; j++) {

@@ -1,9 +1,10 @@
 package org.decoder4j.tensor.cpu;
 
 /**
- * {@code e^(x − shift)} of a run of floats in place, for the softmax kernels, in two loops the JIT
- * turns into vector instructions: {@code (float) Math.exp(x)} goes through a scalar double routine
- * per element, and was the larger part of the attention softmax's and the cross-entropy's time.
+ * {@code e^(x − shift)} of a run of floats in place, for the softmax kernels and generation's
+ * one-position attention, in two loops the JIT turns into vector instructions:
+ * {@code (float) Math.exp(x)} goes through a scalar double routine per element, and was the larger
+ * part of the attention softmax's and the cross-entropy's time.
  *
  * <p>{@code x = n·ln 2 + r} with {@code n} the nearest integer to {@code x / ln 2} and
  * {@code |r| ≤ ln 2 / 2}, so {@code e^x = 2ⁿ·e^r}; {@code e^r ≈ 1 + r + r²·P(r)} with P of degree 5,
@@ -12,7 +13,7 @@ package org.decoder4j.tensor.cpu;
  * the largest, measured over [−87, 88]) — the correctly rounded float in nine cases out of ten.
  * Where {@code 2ⁿ} is below float32's smallest normal number ({@code x − shift < −87.7}) the
  * result is 0, where it is beyond the largest ({@code x − shift > 88.4}) +∞; NaN stays NaN. The
- * softmax kernels only pass {@code x − shift ≤ 0}. The same input gives the same bits every time, in
+ * softmaxes only pass {@code x − shift ≤ 0}. The same input gives the same bits every time, in
  * vector and scalar code alike, so a softmax recomputed from its scores repeats exactly.
  *
  * <pre>{@code
@@ -20,7 +21,7 @@ package org.decoder4j.tensor.cpu;
  * FloatExp.ofDifferenceInPlace(row, 0, 3, 2f, new float[3]);   // row = e^(row − 2)
  * }</pre>
  */
-final class FloatExp {
+public final class FloatExp {
 
     private static final float LOG2E = (float) (1 / Math.log(2));
     /** ln 2 in two parts: the first has few bits, so that {@code n·LN2_HIGH} is exact. */
@@ -47,7 +48,7 @@ final class FloatExp {
      * @param shift subtracted from each input first (a softmax row's maximum), in float32
      * @param powers scratch of at least {@code to} elements
      */
-    static void ofDifferenceInPlace(float[] values, int from, int to, float shift, float[] powers) {
+    public static void ofDifferenceInPlace(float[] values, int from, int to, float shift, float[] powers) {
         for (int j = from; j < to; j++) {
             float x = values[j] - shift;
             float n = (x * LOG2E + ROUNDING) - ROUNDING;
