@@ -168,6 +168,33 @@ public final class Autocast implements AutoCloseable {
     }
 
     /**
+     * op(a)·op(b) of float32 arrays with the operands in the low precision and the float32 sums not
+     * yet rounded, a new array: for an op that adds to them before the one rounding
+     * ({@link #roundInPlace(INDArray)}), as PyTorch's autocast adds a linear layer's bias.
+     */
+    INDArray unroundedProduct(INDArray a, boolean transA, INDArray b, boolean transB) {
+        INDArray lowA = operand(a);
+        INDArray lowB = operand(b);
+        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
+        if (nativeKernels) {
+            MatMul.into(lowA, transA, lowB, transB, c, 1.0, 0.0);
+        } else {
+            MatMul.productInto(null, lowA, transA, lowB, transB, c, c);
+        }
+        return c;
+    }
+
+    /** Rounds the dense float32 {@code c} in place to the values of the low precision; returns it. */
+    INDArray roundInPlace(INDArray c) {
+        if (nativeKernels) {
+            OneDnnCast.roundToBfloat16InPlace(c);
+            return c;
+        }
+        return lowType == DataType.BFLOAT16
+                ? LowPrecisionRounding.toBfloat16InPlace(c) : LowPrecisionRounding.toFloat16InPlace(c);
+    }
+
+    /**
      * The operand as the kernel takes it: bfloat16, or float32 rounded to the low precision. A
      * parameter is converted once per scope. Other operands are converted into a few scratch slots
      * that outlive the step's {@link MemoryScope}, so they cost no scope memory, and the last few
@@ -209,11 +236,6 @@ public final class Autocast implements AutoCloseable {
         return roundInPlace(target);
     }
 
-    /** A fresh product's float32 values rounded in place. */
-    private INDArray roundInPlace(INDArray c) {
-        return lowType == DataType.BFLOAT16
-                ? LowPrecisionRounding.toBfloat16InPlace(c) : LowPrecisionRounding.toFloat16InPlace(c);
-    }
 
     /** Ends the scope: products run in float32 again (or in the enclosing scope's precision). */
     @Override

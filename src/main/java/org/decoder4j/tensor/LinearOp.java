@@ -59,10 +59,8 @@ public final class LinearOp {
             y = biasRows(bias.value(), (int) rows);                             // (N, out), each row b
             MatMul.into(x2, false, w, true, y, 1.0, 1.0);                       // y = x·Wᵀ + b in one call
         } else {
-            y = Autocast.output(readers, new long[] {rows, out}, () -> {
-                INDArray product = MatMul.product(x2, false, w, true);          // (N, out)
-                return bias == null ? product : product.addiRowVector(bias.value());
-            });
+            y = Autocast.output(readers, new long[] {rows, out},
+                    () -> productPlusBias(x2, w, bias, Autocast.keepsLow(readers)));
         }
         long[] outShape = shape.clone();
         outShape[outShape.length - 1] = out;
@@ -76,6 +74,23 @@ public final class LinearOp {
             INDArray db = bias != null && bias.requiresGrad() ? RowColumnSums.columnSums(dy2) : null;  // (out)
             return bias == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db};
         }, inputs);
+    }
+
+    /**
+     * {@code x·Wᵀ + b}, {@code (N, out)}. Inside an autocast scope it is rounded once, after the bias
+     * (itself rounded to the low precision) is added to the float32 sums, as PyTorch's autocast
+     * linear layer rounds; not at all when {@code convertedAfter} (the caller converts it to
+     * bfloat16, which rounds the same way).
+     */
+    private static INDArray productPlusBias(INDArray x2, INDArray w, Tensor bias, boolean convertedAfter) {
+        Autocast scope = Autocast.current();
+        if (bias == null || scope == null || !MatMul.isAutocast(x2) || !MatMul.isAutocast(w)) {
+            INDArray product = MatMul.product(x2, false, w, true);              // (N, out)
+            return bias == null ? product : product.addiRowVector(bias.value());
+        }
+        INDArray sums = scope.unroundedProduct(x2, false, w, true);             // (N, out), float32 sums
+        MemoryScope.scratch(() -> sums.addiRowVector(scope.roundInPlace(bias.value().dup())));  // + rounded b
+        return convertedAfter ? sums : scope.roundInPlace(sums);
     }
 
     /** A new {@code [rows, out]} float32 array whose every row is {@code bias}. */

@@ -48,7 +48,7 @@ final class MatMul {
      * Whether an autocast scope multiplies {@code x}: float32, or bfloat16 that an op kept for
      * products ({@link OutputReaders#PRODUCTS_ONLY}).
      */
-    private static boolean isAutocast(INDArray x) {
+    static boolean isAutocast(INDArray x) {
         return x.dataType() == DataType.FLOAT || x.dataType() == DataType.BFLOAT16;
     }
 
