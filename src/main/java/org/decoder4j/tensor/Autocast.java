@@ -236,7 +236,6 @@ public final class Autocast implements AutoCloseable {
         return roundInPlace(target);
     }
 
-
     /** Ends the scope: products run in float32 again (or in the enclosing scope's precision). */
     @Override
     public void close() {
