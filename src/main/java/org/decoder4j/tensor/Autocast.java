@@ -142,9 +142,7 @@ public final class Autocast implements AutoCloseable {
 
     /** op(a)·op(b) of float32 arrays in the low precision, returned as float32. */
     INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
-        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
-        productInto(a, transA, b, transB, c, c);
-        return c;
+        return roundInPlace(unroundedProduct(a, transA, b, transB));
     }
 
     /**
@@ -154,15 +152,8 @@ public final class Autocast implements AutoCloseable {
      * or over a bfloat16 {@code whole}, which the product writes rounded.
      */
     void productInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray target, INDArray whole) {
-        INDArray lowA = operand(a);
-        INDArray lowB = operand(b);
-        if (nativeKernels) {
-            MatMul.into(lowA, transA, lowB, transB, target, 1.0, 0.0);
-            if (whole.dataType() == DataType.FLOAT) {
-                OneDnnCast.roundToBfloat16InPlace(whole);
-            }
-        } else {
-            MatMul.productInto(null, lowA, transA, lowB, transB, target, whole);
+        unroundedInto(a, transA, b, transB, target, whole);
+        if (whole.dataType() == DataType.FLOAT) {
             roundInPlace(whole);
         }
     }
@@ -173,15 +164,21 @@ public final class Autocast implements AutoCloseable {
      * ({@link #roundInPlace(INDArray)}), as PyTorch's autocast adds a linear layer's bias.
      */
     INDArray unroundedProduct(INDArray a, boolean transA, INDArray b, boolean transB) {
+        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
+        unroundedInto(a, transA, b, transB, c, c);
+        return c;
+    }
+
+    /** {@link #productInto} before its rounding: the products of the low-precision operands. */
+    private void unroundedInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray target,
+                               INDArray whole) {
         INDArray lowA = operand(a);
         INDArray lowB = operand(b);
-        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
         if (nativeKernels) {
-            MatMul.into(lowA, transA, lowB, transB, c, 1.0, 0.0);
+            MatMul.into(lowA, transA, lowB, transB, target, 1.0, 0.0);
         } else {
-            MatMul.productInto(null, lowA, transA, lowB, transB, c, c);
+            MatMul.productInto(null, lowA, transA, lowB, transB, target, whole);
         }
-        return c;
     }
 
     /** Rounds the dense float32 {@code c} in place to the values of the low precision; returns it. */
