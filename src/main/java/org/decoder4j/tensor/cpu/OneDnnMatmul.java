@@ -43,12 +43,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * are strides (a transposed operand is read in place, as with BLAS), so permuted attention heads
  * and sliced rows are not copied. A product is split across cores: a batch by matrices of its first
  * batch axis; one matrix along the longer side of C, so that the operand every part reads whole
- * (and oneDNN repacks in each part) is the smaller one.
+ * (and oneDNN repacks in each part) is the smaller one. A bfloat16 result is written in parts of
+ * at most {@link #LOW_RESULT_PART} elements each: oneDNN's gemm kernels sum it in a float32 buffer
+ * the size of the part, which for the whole result would be as large as a float32 result.
  */
 public final class OneDnnMatmul {
 
     /** Below this many floating-point operations per range, a product stays on one thread. */
     private static final double SPLIT_FLOPS = 2e6;
+    /** The most elements of a bfloat16 result one primitive call writes (a 4 MB float32 buffer). */
+    private static final int LOW_RESULT_PART = 1 << 20;
     private static final ThreadLocal<Map<Layout, Kernel>> KERNELS = ThreadLocal.withInitial(HashMap::new);
 
     private OneDnnMatmul() {
@@ -92,12 +96,31 @@ public final class OneDnnMatmul {
         } else if (m >= n) {
             // by rows of C: each part reads all of op(B), so split the longer side of C
             int minRows = (int) Math.max(1, Math.ceil(SPLIT_FLOPS / Math.max(1, flopsPerMatrix / Math.max(1, m))));
-            CoreParallel.forRanges(m, minRows, (part, from, to) -> product.run(-1, 0, 0, from, to, 0, n));
+            int step = rowsOrColumnsPerCall(c, m, n);
+            CoreParallel.forRanges(m, minRows, (part, from, to) -> {
+                for (int first = from; first < to; first += step) {
+                    product.run(-1, 0, 0, first, Math.min(to, first + step), 0, n);
+                }
+            });
         } else {
             // by columns of C: each part reads all of op(A) and only its columns of op(B)
             int minColumns = (int) Math.max(1, Math.ceil(SPLIT_FLOPS / Math.max(1, flopsPerMatrix / Math.max(1, n))));
-            CoreParallel.forRanges(n, minColumns, (part, from, to) -> product.run(-1, 0, 0, 0, m, from, to));
+            int step = rowsOrColumnsPerCall(c, n, m);
+            CoreParallel.forRanges(n, minColumns, (part, from, to) -> {
+                for (int first = from; first < to; first += step) {
+                    product.run(-1, 0, 0, 0, m, first, Math.min(to, first + step));
+                }
+            });
         }
+    }
+
+    /**
+     * How many of the {@code count} rows (or columns) of a matrix C, each {@code length} long, one
+     * primitive call writes: all of them for a float32 result, at most {@link #LOW_RESULT_PART}
+     * elements' worth for a bfloat16 one.
+     */
+    private static int rowsOrColumnsPerCall(INDArray c, int count, int length) {
+        return c.dataType() == DataType.BFLOAT16 ? Math.max(1, LOW_RESULT_PART / Math.max(1, length)) : Math.max(1, count);
     }
 
     /** The first leading axis longer than 1, or -1. */

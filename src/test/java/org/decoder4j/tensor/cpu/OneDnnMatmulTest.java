@@ -10,6 +10,8 @@ import java.util.Locale;
 import org.decoder4j.tensor.ComputeEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -126,6 +128,28 @@ class OneDnnMatmulTest {
         OneDnnMatmul.multiply(a, false, b, false, low, 1.0, 0.0);
         OneDnnMatmul.multiply(a, false, b, false, high, 1.0, 0.0);
         assertEquals(high.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT), low.castTo(DataType.FLOAT));
+    }
+
+    @ParameterizedTest(name = "transposed B {0}")
+    @ValueSource(booleans = {false, true})
+    void aLargeBfloat16ResultWrittenInPartsIsTheFloat32SumRounded(boolean transB) {
+        assumeTrue(OneDnn.hasNativeBfloat16(), "no native bfloat16 on this processor");
+        Nd4j.getRandom().setSeed(16);
+        // 40 × 30011 (1.2 million elements) is more than one part: the columns go in several calls
+        INDArray a = Nd4j.randn(DataType.FLOAT, 40, 48).castTo(DataType.BFLOAT16);
+        INDArray b = (transB ? Nd4j.randn(DataType.FLOAT, 30011, 48) : Nd4j.randn(DataType.FLOAT, 48, 30011))
+                .castTo(DataType.BFLOAT16);
+        INDArray low = Nd4j.createUninitialized(DataType.BFLOAT16, 40, 30011);
+        INDArray high = Nd4j.createUninitialized(DataType.FLOAT, 40, 30011);
+        OneDnnMatmul.multiply(a, false, b, transB, low, 1.0, 0.0);
+        OneDnnMatmul.multiply(a, false, b, transB, high, 1.0, 0.0);
+        assertEquals(high.castTo(DataType.BFLOAT16), low);
+        // and the tall case, split by rows
+        INDArray tall = Nd4j.createUninitialized(DataType.BFLOAT16, 30011, 40);
+        INDArray tallHigh = Nd4j.createUninitialized(DataType.FLOAT, 30011, 40);
+        OneDnnMatmul.multiply(b, !transB, a, true, tall, 1.0, 0.0);
+        OneDnnMatmul.multiply(b, !transB, a, true, tallHigh, 1.0, 0.0);
+        assertEquals(tallHigh.castTo(DataType.BFLOAT16), tall);
     }
 
     @Test
