@@ -1,5 +1,6 @@
 package org.decoder4j.tensor;
 
+import org.decoder4j.tensor.cpu.Bfloat16Memory;
 import org.decoder4j.tensor.cpu.CrossEntropyKernel;
 import org.decoder4j.tensor.cpu.FloatMemory;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,7 +18,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>The target log-probabilities are gathered from the flattened {@code [N·V]} array and the
  * gradient {@code softmax − onehot} is formed with one scatter, so no {@code [N, V]} one-hot is
  * ever built (that matters at GPT-2's 50,257-token vocabulary). Dense float32 logits go through
- * {@link CrossEntropyKernel}, one pass per row each way.
+ * {@link CrossEntropyKernel}, one pass per row each way; so do bfloat16 logits (kept so under
+ * autocast, {@link OutputReaders#CROSS_ENTROPY_ONLY}), which are read as float32 and get a bfloat16
+ * gradient, as under PyTorch's autocast, while the loss is float32.
  */
 public final class CrossEntropyOp {
 
@@ -37,8 +40,8 @@ public final class CrossEntropyOp {
     /**
      * The same loss, whose backward pass writes the gradient over the logits instead of into an
      * array of their own: for logits that nothing reads after the backward pass, such as
-     * {@code model.forward(ids)} passed straight in. Only float32 logits made inside the open
-     * {@link MemoryScope} are overwritten (never a parameter or an array from outside the step);
+     * {@code model.forward(ids)} passed straight in. Only float32 or bfloat16 logits made inside the
+     * open {@link MemoryScope} are overwritten (never a parameter or an array from outside the step);
      * others get a new array as usual. At GPT-2's vocabulary that is 206 MB less per 1024 positions
      * at the moment the step's memory peaks. Reading the logits after {@code backward()} gives the
      * gradient, not the logits.
@@ -85,9 +88,9 @@ public final class CrossEntropyOp {
             weight[i] = 1.0;
             counted++;
         }
-        DataType type = logits.dataType();
         INDArray x = logits.value();
-        if (FloatMemory.isDenseFloat(x)) {
+        DataType type = x.dataType() == DataType.BFLOAT16 ? DataType.FLOAT : x.dataType();  // the loss's type
+        if (FloatMemory.isDenseFloat(x) || Bfloat16Memory.isDenseBfloat16(x)) {
             double[] lossSum = new double[1];
             CrossEntropyKernel kernel = CrossEntropyKernel.forward(x, ids, ignoreIndex, lossSum);
             long count = counted;
@@ -97,7 +100,8 @@ public final class CrossEntropyOp {
                     ? kernel.backwardOverLogits(g.getDouble(0) / count) : kernel.backward(g.getDouble(0) / count)},
                     logits);
         }
-        INDArray logp = Nd4j.exec(new LogSoftMax(x, 1))[0];                     // (N, V)
+        INDArray wide = x.dataType() == type ? x : x.castTo(type);              // bfloat16 read as float32
+        INDArray logp = Nd4j.exec(new LogSoftMax(wide, 1))[0];                  // (N, V)
         INDArray index = Nd4j.createFromArray(flat);
         INDArray w = Nd4j.createFromArray(weight).castTo(type);                 // (N)
         INDArray picked = gather(logp.reshape(n * vocab), index);               // (N)
@@ -115,7 +119,7 @@ public final class CrossEntropyOp {
                     .addInputs(dx.reshape(n * vocab, 1), index, updates)
                     .addOutputs(dx.reshape(n * vocab, 1))
                     .build());
-            return new INDArray[] {dx};
+            return new INDArray[] {dx.dataType() == x.dataType() ? dx : dx.castTo(x.dataType())};
         }, logits);
     }
 

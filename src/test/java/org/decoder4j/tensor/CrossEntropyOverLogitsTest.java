@@ -2,10 +2,13 @@ package org.decoder4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
+import org.decoder4j.tensor.cpu.OneDnn;
+import org.decoder4j.tensor.cpu.OneDnnCast;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -75,6 +78,39 @@ class CrossEntropyOverLogitsTest {
         }
         assertEquals(values, logits.value());
         assertNotEquals(0.0, logits.grad().amaxNumber().doubleValue());
+    }
+
+    @Test
+    void bfloat16LogitsGiveTheLossOfTheirValuesAndTheirGradientRounded() {
+        assumeTrue(OneDnn.isAvailable(), "oneDNN's conversion is the reference");
+        INDArray wide = Nd4j.randn(DataType.FLOAT, 300, 97).muli(3);             // 300 rows: split across cores
+        INDArray low = Nd4j.createUninitialized(DataType.BFLOAT16, 300, 97);
+        OneDnnCast.toBfloat16(wide, low);
+        OneDnnCast.toFloat(low, wide);                                           // float32 of the same values
+        long[] ids = new long[300];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i % 7 == 3 ? Loss.IGNORE_INDEX : (i * 37L) % 97;
+        }
+        INDArray targets = Nd4j.createFromArray(ids);
+        Tensor reference = Tensor.parameter(wide);
+        Tensor referenceLoss = Loss.crossEntropy(reference, targets);
+        referenceLoss.scale(0.75).backward();
+        INDArray expected = Nd4j.createUninitialized(DataType.BFLOAT16, 300, 97);
+        OneDnnCast.toBfloat16(reference.grad(), expected);                       // the float32 gradient, rounded
+
+        Tensor kept = Tensor.parameter(low.dup());
+        Tensor loss = Loss.crossEntropy(kept, targets);
+        assertEquals(DataType.FLOAT, loss.value().dataType(), "the loss is float32");
+        assertEquals(referenceLoss.item(), loss.item(), 0.0, "loss");
+        loss.scale(0.75).backward();
+        assertEquals(DataType.BFLOAT16, kept.grad().dataType());
+        assertEquals(expected, kept.grad(), "gradient");
+        try (MemoryScope step = MemoryScope.open()) {
+            Tensor logits = Tensor.parameter(low.dup()).scale(1.0);              // (300, 97) bfloat16, made in the step
+            assertEquals(DataType.BFLOAT16, logits.dataType());
+            Loss.crossEntropyOverwritingLogits(logits, targets).scale(0.75).backward();
+            assertEquals(expected, logits.value(), "the logits' memory holds dL/d logits in bfloat16");
+        }
     }
 
     private static INDArray tokens(int salt) {
