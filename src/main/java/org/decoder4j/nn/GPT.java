@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.decoder4j.tensor.ComputeEngine;
 import org.decoder4j.tensor.MemoryScope;
 import org.decoder4j.tensor.NoGrad;
+import org.decoder4j.tensor.OutputReaders;
 import org.decoder4j.tensor.ParameterBuffer;
 import org.decoder4j.tensor.SinglePositionDecoder;
 import org.decoder4j.tensor.Tensor;
@@ -119,16 +120,45 @@ public final class GPT extends Module {
     }
 
     /**
+     * Next-token logits for every position, for a caller that says which operations read them: a
+     * training step whose logits only the cross-entropy reads passes
+     * {@link OutputReaders#CROSS_ENTROPY_ONLY}, and under native bfloat16 autocast gets them in
+     * bfloat16, in half the memory.
+     *
+     * <pre>{@code
+     * Tensor loss = Loss.crossEntropy(model.forward(ids, OutputReaders.CROSS_ENTROPY_ONLY), targets);
+     * }</pre>
+     *
+     * @param ids token ids {@code [B, T]} (any integer type), T ≤ context length
+     * @param readers which operations read the logits
+     * @return logits {@code [B, T, vocabSize]}
+     */
+    public Tensor forward(INDArray ids, OutputReaders readers) {
+        return head(hidden(ids), readers);
+    }
+
+    /**
      * The language-model head: logits {@code [B, T, V]} from hidden states {@code [B, T, C]}.
      *
      * @param hidden the final layer norm's output {@code [B, T, C]}
      * @return logits {@code [B, T, V]}
      */
     public Tensor head(Tensor hidden) {
+        return head(hidden, OutputReaders.ANY_OP);
+    }
+
+    /**
+     * The language-model head, for logits that only {@code readers} read ({@link #forward(INDArray, OutputReaders)}).
+     *
+     * @param hidden the final layer norm's output {@code [B, T, C]}
+     * @param readers which operations read the logits
+     * @return logits {@code [B, T, V]}
+     */
+    public Tensor head(Tensor hidden, OutputReaders readers) {
         long b = hidden.shape()[0];
         long t = hidden.shape()[1];
         Tensor logits = hidden.reshape(b * t, config.embeddingSize())
-                .matmul(wte.weight(), false, true);                             // (B·T, V), tied head
+                .matmul(wte.weight(), false, true, readers);                    // (B·T, V), tied head
         return logits.reshape(b, t, config.vocabSize());                        // (B, T, V)
     }
 

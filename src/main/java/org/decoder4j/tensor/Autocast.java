@@ -134,10 +134,13 @@ public final class Autocast implements AutoCloseable {
         return low;
     }
 
-    /** Whether an output that {@code readers} read is kept in bfloat16 here: inside a scope on native kernels. */
+    /**
+     * Whether an output that {@code readers} read is kept in bfloat16 here: read by products or the
+     * cross-entropy only, inside a scope on native kernels.
+     */
     static boolean keepsLow(OutputReaders readers) {
         Autocast scope = CURRENT.get();
-        return readers == OutputReaders.PRODUCTS_ONLY && scope != null && scope.nativeKernels;
+        return readers != OutputReaders.ANY_OP && scope != null && scope.nativeKernels;
     }
 
     /** op(a)·op(b) of float32 arrays in the low precision, returned as float32. */

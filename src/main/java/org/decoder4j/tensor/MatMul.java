@@ -31,6 +31,21 @@ final class MatMul {
     }
 
     /**
+     * C = op(a)·op(b) as {@link #product(INDArray, boolean, INDArray, boolean)} computes it, for a
+     * result that only {@code readers} read: where {@link Autocast#keepsLow} keeps it in bfloat16,
+     * the product writes it so, rounded once, with no float32 array of its size.
+     */
+    static INDArray product(INDArray a, boolean transA, INDArray b, boolean transB, OutputReaders readers) {
+        Autocast scope = Autocast.current();
+        if (!Autocast.keepsLow(readers) || !isAutocast(a) || !isAutocast(b)) {
+            return product(scope, a, transA, b, transB);
+        }
+        INDArray low = Nd4j.createUninitialized(DataType.BFLOAT16, resultShape(a, transA, b, transB));
+        scope.productInto(a, transA, b, transB, low, low);
+        return low;
+    }
+
+    /**
      * C = op(a)·op(b) as inside {@code autocast} (null: none), whether or not that scope is still the
      * current one: for a backward pass that must repeat a forward product exactly.
      */

@@ -405,9 +405,28 @@ public final class Tensor {
      * @return the product
      */
     public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
+        return matmul(other, transposeThis, transposeOther, OutputReaders.ANY_OP);
+    }
+
+    /**
+     * The same product, for a result that only {@code readers} read ({@link OutputReaders}): under
+     * native bfloat16 autocast, a product read only by other products or by the cross-entropy is
+     * returned in bfloat16.
+     *
+     * <pre>{@code
+     * Tensor logits = hidden.matmul(wte, false, true, OutputReaders.CROSS_ENTROPY_ONLY);  // [N, C]·[V, C]ᵀ
+     * }</pre>
+     *
+     * @param other the right operand
+     * @param transposeThis whether to transpose this operand's last two axes
+     * @param transposeOther whether to transpose the other's last two axes
+     * @param readers which operations read the result
+     * @return the product
+     */
+    public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther, OutputReaders readers) {
         INDArray a = value;
         INDArray b = other.value;
-        INDArray c = MatMul.product(a, transposeThis, b, transposeOther);
+        INDArray c = MatMul.product(a, transposeThis, b, transposeOther, readers);
         return fromOp("matmul", c, g -> MatMul.backward(g, a, transposeThis, b, transposeOther,
                 requiresGrad, other.requiresGrad), this, other);
     }

@@ -7,6 +7,7 @@ import org.decoder4j.data.batch.BatchSampler;
 import org.decoder4j.loss.Loss;
 import org.decoder4j.nn.GPT;
 import org.decoder4j.tensor.Autocast;
+import org.decoder4j.tensor.OutputReaders;
 import org.decoder4j.tensor.Tensor;
 
 /**
@@ -70,8 +71,9 @@ public final class LocalGradients implements GradientComputation {
      * @return the micro-batch's mean token loss, unscaled
      */
     public static double backward(GPT model, Batch batch, double weight, double lossScale) {
-        // nothing reads the logits after the backward pass: their gradient may take their memory
-        Tensor lossTensor = Loss.crossEntropyOverwritingLogits(model.forward(batch.inputs()), batch.targets());
+        // only the loss reads the logits (bfloat16 under autocast), and their gradient may take their memory
+        Tensor logits = model.forward(batch.inputs(), OutputReaders.CROSS_ENTROPY_ONLY);
+        Tensor lossTensor = Loss.crossEntropyOverwritingLogits(logits, batch.targets());
         Tensor share = lossTensor.scale(weight);
         (lossScale == 1 ? share : share.scale(lossScale)).backward();
         return lossTensor.item();

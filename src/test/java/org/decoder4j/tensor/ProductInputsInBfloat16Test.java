@@ -102,6 +102,51 @@ class ProductInputsInBfloat16Test {
     }
 
     @Test
+    void logitsOnlyTheLossReadsGiveTheSameStepBitForBitInHalfTheMemory() throws InterruptedException {
+        double[] loss = new double[2];
+        long[] kept = new long[2];
+        INDArray[][] grads = new INDArray[2][];
+        Thread thread = new Thread(() -> {
+            GPT model = GPT.builder().vocabSize(65).contextLength(32).layers(2).heads(4).embeddingSize(64)
+                    .dropout(0).seed(5).build();
+            INDArray ids = Nd4j.createFromArray(tokens(4 * 32, 31)).reshape(4, 32);
+            INDArray targets = Nd4j.createFromArray(tokens(4 * 32, 17)).reshape(4, 32);
+            List<Tensor> parameters = model.parameters();
+            for (int run = 0; run < 2; run++) {
+                OutputReaders readers = run == 0 ? OutputReaders.ANY_OP : OutputReaders.CROSS_ENTROPY_ONLY;
+                model.zeroGrad();
+                try (Autocast scope = Autocast.open(DataType.BFLOAT16, parameters);
+                     MemoryScope memory = MemoryScope.open()) {
+                    MemoryWorkspace workspace = Nd4j.getWorkspaceManager()
+                            .getWorkspaceForCurrentThread(MemoryScope.WORKSPACE_ID);
+                    Tensor logits = model.forward(ids, readers);
+                    assertEquals(run == 0 ? DataType.FLOAT : DataType.BFLOAT16, logits.dataType(), readers.name());
+                    Tensor l = Loss.crossEntropyOverwritingLogits(logits, targets);
+                    l.backward();
+                    loss[run] = l.item();
+                    kept[run] = workspace.getThisCycleAllocations();
+                }
+                grads[run] = parameters.stream().map(p -> p.grad().dup()).toArray(INDArray[]::new);
+            }
+        });
+        thread.start();
+        thread.join();
+        assertEquals(loss[0], loss[1], 0.0, "loss");
+        for (int i = 0; i < grads[0].length; i++) {
+            assertEquals(grads[0][i], grads[1][i], "gradient of parameter " + i);
+        }
+        assertEquals(kept[0] - 4 * 32 * 65 * 2, kept[1], "the logits (128 × 65) kept in 2 bytes instead of 4");
+    }
+
+    private static long[] tokens(int n, long stride) {
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = (i * stride) % 65;
+        }
+        return t;
+    }
+
+    @Test
     void aBfloat16StepKeepsLessThanAFloat32One() throws InterruptedException {
         long[] kept = new long[2];
         Thread thread = new Thread(() -> {
