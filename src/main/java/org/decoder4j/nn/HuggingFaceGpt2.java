@@ -45,6 +45,8 @@ public final class HuggingFaceGpt2 {
     public static final String WEIGHTS_FILE = "model.safetensors";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** GPT-2's {@code <|endoftext|>} id, its begin- and end-of-text token. */
+    private static final int END_OF_TEXT = 50256;
 
     private HuggingFaceGpt2() {
     }
@@ -123,7 +125,10 @@ public final class HuggingFaceGpt2 {
     // ------------------------------------------------------------------ config.json
 
     /**
-     * The Hugging Face GPT-2 {@code config.json} of a configuration.
+     * The Hugging Face GPT-2 {@code config.json} of a configuration. Its begin- and end-of-text ids
+     * are GPT-2's {@code <|endoftext|>} (50256) where the vocabulary holds it, and null otherwise:
+     * transformers assumes 50256 when the file is silent, and warns that a smaller vocabulary (a
+     * character-level model's) has no such id.
      *
      * @param c the configuration
      * @return the JSON object
@@ -146,6 +151,13 @@ public final class HuggingFaceGpt2 {
         node.put("attn_pdrop", c.dropout());
         node.put("initializer_range", 0.02);
         node.put("tie_word_embeddings", true);
+        if (c.vocabSize() > END_OF_TEXT) {
+            node.put("bos_token_id", END_OF_TEXT);
+            node.put("eos_token_id", END_OF_TEXT);
+        } else {
+            node.putNull("bos_token_id");
+            node.putNull("eos_token_id");
+        }
         return node;
     }
 

@@ -47,6 +47,18 @@ class HuggingFaceGpt2Test {
     }
 
     @Test
+    void namesGpt2sEndOfTextOnlyWhereTheVocabularyHoldsIt() throws IOException {
+        GPTConfig characters = new GPTConfig(65, 16, 1, 2, 8, 0.0, 1e-5, Activation.GELU_TANH);
+        GPTConfig gpt2 = new GPTConfig(50257, 16, 1, 2, 8, 0.0, 1e-5, Activation.GELU_TANH);
+        assertTrue(HuggingFaceGpt2.configJson(characters).get("bos_token_id").isNull());
+        assertTrue(HuggingFaceGpt2.configJson(characters).get("eos_token_id").isNull());
+        assertEquals(50256, HuggingFaceGpt2.configJson(gpt2).get("bos_token_id").asInt());
+        assertEquals(50256, HuggingFaceGpt2.configJson(gpt2).get("eos_token_id").asInt());
+        Path file = Files.writeString(tmp.resolve("config.json"), HuggingFaceGpt2.configJson(characters).toString());
+        assertEquals(characters, HuggingFaceGpt2.readConfig(file), "null ids read back");
+    }
+
+    @Test
     void acceptsTransformerPrefixTiedHeadAndIgnoresMaskBuffers() throws IOException {
         GPT reference = HuggingFaceGpt2.load(FIXTURE);
         Map<String, INDArray> prefixed = new LinkedHashMap<>();
