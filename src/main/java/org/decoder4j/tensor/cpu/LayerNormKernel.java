@@ -107,8 +107,10 @@ public final class LayerNormKernel {
         double[][] gainSums = new double[parts][c];                            // per range, added in order
         double[][] biasSums = new double[parts][c];
         CoreParallel.forRanges(rows, MIN_ROWS, (part, from, to) -> {
-            double[] gainSum = gainSums[part];
-            double[] biasSum = biasSums[part];
+            // sums of the range's own, stored when it ends: arrays made side by side beforehand share
+            // cache lines at their ends, which two threads writing every row would pass back and forth
+            double[] gainSum = new double[c];
+            double[] biasSum = new double[c];
             float[] g = new float[c];
             float[] h = new float[c];
             float[] dh = new float[c];
@@ -142,6 +144,8 @@ public final class LayerNormKernel {
                 }
                 dxs.put(base, dh);
             }
+            gainSums[part] = gainSum;
+            biasSums[part] = biasSum;
         });
         return new INDArray[] {dx, wantGain ? vector(gainSums) : null, wantBias ? vector(biasSums) : null};
     }
