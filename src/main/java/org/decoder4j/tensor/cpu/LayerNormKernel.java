@@ -104,8 +104,8 @@ public final class LayerNormKernel {
         INDArray dx = wantX ? Nd4j.createUninitialized(DataType.FLOAT, rows, c) : null;
         FloatBuffer dxs = wantX ? FloatMemory.of(dx) : null;
         int parts = CoreParallel.maxRanges();
-        double[][] gainSums = new double[parts][c];                            // per range, added in order
-        double[][] biasSums = new double[parts][c];
+        double[][] gainSums = new double[parts][];                             // per range, added in order
+        double[][] biasSums = new double[parts][];
         CoreParallel.forRanges(rows, MIN_ROWS, (part, from, to) -> {
             // sums of the range's own, stored when it ends: arrays made side by side beforehand share
             // cache lines at their ends, which two threads writing every row would pass back and forth
@@ -147,17 +147,21 @@ public final class LayerNormKernel {
             gainSums[part] = gainSum;
             biasSums[part] = biasSum;
         });
-        return new INDArray[] {dx, wantGain ? vector(gainSums) : null, wantBias ? vector(biasSums) : null};
+        return new INDArray[] {dx, wantGain ? vector(gainSums, c) : null, wantBias ? vector(biasSums, c) : null};
     }
 
-    /** The column sums of all ranges, added in range order, as a float32 vector. */
-    private static INDArray vector(double[][] partSums) {
-        int c = partSums[0].length;
+    /**
+     * The column sums of the ranges that ran (an entry stays null where fewer ranges ran), added in
+     * range order, as a float32 vector of {@code c}.
+     */
+    private static INDArray vector(double[][] partSums, int c) {
         float[] values = new float[c];
         for (int j = 0; j < c; j++) {
             double total = 0;
             for (double[] sums : partSums) {
-                total += sums[j];
+                if (sums != null) {
+                    total += sums[j];
+                }
             }
             values[j] = (float) total;
         }
