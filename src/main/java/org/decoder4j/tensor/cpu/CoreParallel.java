@@ -2,6 +2,7 @@ package org.decoder4j.tensor.cpu;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -90,54 +91,86 @@ public final class CoreParallel {
             task.run(0, 0, n);
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        Runnable drain = () -> {
-            for (int r = next.getAndIncrement(); r < ranges; r = next.getAndIncrement()) {
-                task.run(r, (int) ((long) n * r / ranges), (int) ((long) n * (r + 1) / ranges));
-            }
-        };
+        SplitLoop loop = new SplitLoop(n, ranges, task);
         if (WORKERS.length == 0 || Thread.currentThread() instanceof Worker || !BUSY.compareAndSet(false, true)) {
-            drain.run();
+            loop.run();
+            loop.rethrow();
             return;
         }
         try {
             int helpers = Math.min(WORKERS.length, ranges - 1);
             for (int w = 0; w < helpers; w++) {
-                WORKERS[w].hand(drain);
+                WORKERS[w].hand(loop);
             }
-            Throwable failure = null;
-            try {
-                drain.run();
-            } catch (RuntimeException | Error e) {
-                failure = e;
-                next.set(ranges);                                               // stop handing out ranges
-            }
-            for (int w = 0; w < helpers; w++) {
-                Throwable other = WORKERS[w].await();
-                if (failure == null) {
-                    failure = other;
-                }
-            }
-            if (failure instanceof RuntimeException e) {
-                throw e;
-            }
-            if (failure instanceof Error e) {
-                throw e;
-            }
-            if (failure != null) {
-                throw new IllegalStateException(failure);
-            }
+            loop.run();
+            loop.awaitAll();
+            loop.rethrow();
         } finally {
             BUSY.set(false);
         }
     }
 
-    /** A daemon thread that runs one range at a time, handed over through volatile fields. */
+    /**
+     * One split loop: its ranges go to whichever thread asks next, and it is done when every range
+     * has run, not when every thread it was handed to has looked at it. A worker that wakes late
+     * finds nothing left, and the caller, having run the ranges itself, does not wait for it.
+     */
+    private static final class SplitLoop implements Runnable {
+        private final int n;
+        private final int ranges;
+        private final RangeTask task;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        SplitLoop(int n, int ranges, RangeTask task) {
+            this.n = n;
+            this.ranges = ranges;
+            this.task = task;
+        }
+
+        /** Runs ranges until none is left; after a failure the rest are taken and skipped. */
+        @Override
+        public void run() {
+            for (int r = next.getAndIncrement(); r < ranges; r = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) {
+                        task.run(r, (int) ((long) n * r / ranges), (int) ((long) n * (r + 1) / ranges));
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+
+        /** Waits until the ranges other threads took have run (the caller has taken the rest). */
+        void awaitAll() {
+            while (finished.get() < ranges) {
+                Thread.onSpinWait();
+            }
+        }
+
+        /** Rethrows the failure of a range, if one failed. */
+        void rethrow() {
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e instanceof Error r) {
+                throw r;
+            }
+            if (e != null) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A daemon thread that runs the split loops handed to it, through an atomic slot. */
     private static final class Worker extends Thread {
-        private volatile Runnable task;
-        private volatile boolean done = true;
+        private final AtomicReference<Runnable> task = new AtomicReference<>();
         private volatile boolean sleeping;
-        private volatile Throwable failure;
 
         Worker(String name) {
             super(name);
@@ -145,54 +178,41 @@ public final class CoreParallel {
             start();
         }
 
-        void hand(Runnable range) {
-            failure = null;
-            done = false;
-            task = range;
+        /** Hands over a loop; one handed earlier and not yet taken is replaced (its ranges have all run). */
+        void hand(Runnable loop) {
+            task.set(loop);
             if (sleeping) {
                 LockSupport.unpark(this);
             }
         }
 
-        /** Waits for the current range; returns its failure, or null. */
-        Throwable await() {
-            while (!done) {
-                Thread.onSpinWait();
-            }
-            return failure;
-        }
-
         @Override
         public void run() {
             while (true) {
-                Runnable range = next();
-                task = null;
-                try {
-                    range.run();
-                } catch (Throwable e) {
-                    failure = e;
-                } finally {
-                    done = true;
-                }
+                next().run();                                   // a SplitLoop keeps its ranges' failures
             }
         }
 
         private Runnable next() {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
-            Runnable range;
-            while ((range = task) == null) {
+            while (true) {
+                if (task.get() != null) {
+                    Runnable loop = task.getAndSet(null);
+                    if (loop != null) {
+                        return loop;
+                    }
+                }
                 if (System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
                     continue;
                 }
                 sleeping = true;
-                if (task == null) {
+                if (task.get() == null) {
                     LockSupport.park(this);
                 }
                 sleeping = false;
                 spinUntil = System.nanoTime() + SPIN_NANOS;
             }
-            return range;
         }
     }
 }
