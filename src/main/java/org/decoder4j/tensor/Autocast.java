@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.decoder4j.tensor.cpu.FloatMemory;
 import org.decoder4j.tensor.cpu.OneDnnCast;
 import org.decoder4j.tensor.cpu.OneDnnMatmul;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -145,6 +146,11 @@ public final class Autocast implements AutoCloseable {
 
     /** op(a)·op(b) of float32 arrays in the low precision, returned as float32. */
     INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
+        if (nativeKernels) {
+            INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
+            MatMul.intoRoundedToBfloat16(operand(a), transA, operand(b), transB, c);
+            return c;
+        }
         return roundInPlace(unroundedProduct(a, transA, b, transB));
     }
 
@@ -155,6 +161,10 @@ public final class Autocast implements AutoCloseable {
      * or over a bfloat16 {@code whole}, which the product writes rounded.
      */
     void productInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray target, INDArray whole) {
+        if (nativeKernels && target == whole && FloatMemory.isDenseFloatOfAnyLength(whole)) {
+            MatMul.intoRoundedToBfloat16(operand(a), transA, operand(b), transB, whole);
+            return;
+        }
         unroundedInto(a, transA, b, transB, target, whole);
         if (whole.dataType() == DataType.FLOAT) {
             roundInPlace(whole);
@@ -170,6 +180,40 @@ public final class Autocast implements AutoCloseable {
         INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
         unroundedInto(a, transA, b, transB, c, c);
         return c;
+    }
+
+    /**
+     * Whether {@link #productPlusRow} computes {@code x·Wᵀ + b} here: native kernels, float32 or
+     * bfloat16 operands, a dense float32 bias, and more than one row and column.
+     */
+    boolean addsRowInProduct(INDArray x, INDArray w, INDArray bias) {
+        long rows = x.size(0);
+        long columns = w.size(0);
+        return nativeKernels && MatMul.isAutocast(x) && MatMul.isAutocast(w) && FloatMemory.isDenseFloatOfAnyLength(bias)
+                && MatMul.addsRowInProduct(rows, columns);
+    }
+
+    /**
+     * A linear layer's {@code x·Wᵀ + b} as PyTorch's autocast computes it: the bias rounded to
+     * bfloat16, added to the float32 sums of the bfloat16 product, the result rounded once. In one
+     * oneDNN call per part: returned in bfloat16 when {@code low}, else as float32 holding bfloat16
+     * values. Only where {@link #addsRowInProduct} says so.
+     *
+     * @param x    {@code [N, in]}
+     * @param w    {@code [out, in]}
+     * @param bias {@code [out]}, float32
+     * @param low  whether the result is returned in bfloat16
+     * @return {@code [N, out]}
+     */
+    INDArray productPlusRow(INDArray x, INDArray w, INDArray bias, boolean low) {
+        INDArray y = Nd4j.createUninitialized(low ? DataType.BFLOAT16 : DataType.FLOAT, x.size(0), w.size(0));
+        INDArray lowX = operand(x);
+        INDArray lowW = operand(w);
+        MemoryScope.scratch(() -> {
+            MatMul.intoPlusRowRoundedOnce(lowX, false, lowW, true, roundInPlace(bias.dup()), y);
+            return null;
+        });
+        return y;
     }
 
     /** {@link #productInto} before its rounding: the products of the low-precision operands. */

@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The affine map of a linear layer, {@code y = x·Wᵀ + b}, as one autograd node: one matrix product
- * and an in-place bias add forward (float32: one kernel call onto rows preset to b), two products and
- * a column sum backward.
+ * and an in-place bias add forward (float32: one kernel call onto rows preset to b; bfloat16 autocast
+ * on oneDNN: one kernel call that adds b to the float32 sums before their one rounding), two
+ * products and a column sum backward.
  *
  * <pre>{@code
  * Tensor y = LinearOp.apply(x, weight, bias);                                // [N, in] -> [N, out]
@@ -58,6 +59,9 @@ public final class LinearOp {
                 && FloatMemory.fitsOneBuffer(rows * out)) {
             y = biasRows(bias.value(), (int) rows);                             // (N, out), each row b
             MatMul.into(x2, false, w, true, y, 1.0, 1.0);                       // y = x·Wᵀ + b in one call
+        } else if (bias != null && Autocast.current() != null
+                && Autocast.current().addsRowInProduct(x2, w, bias.value())) {
+            y = Autocast.current().productPlusRow(x2, w, bias.value(), Autocast.keepsLow(readers));  // (N, out)
         } else {
             y = Autocast.output(readers, new long[] {rows, out},
                     () -> productPlusBias(x2, w, bias, Autocast.keepsLow(readers)));

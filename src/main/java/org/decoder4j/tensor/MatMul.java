@@ -1,6 +1,7 @@
 package org.decoder4j.tensor;
 
 import org.decoder4j.tensor.cpu.BlasGemm;
+import org.decoder4j.tensor.cpu.OneDnnCast;
 import org.decoder4j.tensor.cpu.OneDnnMatmul;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -146,6 +147,37 @@ final class MatMul {
         } else {
             BlasGemm.multiply(a, transA, b, transB, c, alpha, beta);
         }
+    }
+
+    /**
+     * {@code c = op(a)·op(b)} of bfloat16 operands, its float32 sums rounded to bfloat16 values and
+     * kept in the dense float32 {@code c}: on oneDNN with each part rounded by the thread that wrote
+     * it, or (a single row or column) multiplied first and rounded after.
+     */
+    static void intoRoundedToBfloat16(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c) {
+        if (OneDnnMatmul.supports(a.dataType(), c.dataType()) && !isMatrixVector(c)) {
+            OneDnnMatmul.multiplyRoundedToBfloat16(a, transA, b, transB, c);
+        } else {
+            into(a, transA, b, transB, c, 1.0, 0.0);
+            OneDnnCast.roundToBfloat16InPlace(c);
+        }
+    }
+
+    /**
+     * Whether {@link #intoPlusRowRoundedOnce} multiplies bfloat16 operands into a {@code c} of this
+     * many rows and columns: on oneDNN, and not a single row or column.
+     */
+    static boolean addsRowInProduct(long rows, long columns) {
+        return OneDnnMatmul.supports(DataType.BFLOAT16, DataType.FLOAT) && rows > 1 && columns > 1;
+    }
+
+    /**
+     * A linear layer's {@code c = a·op(b) + row} of bfloat16 operands, the row added to the float32
+     * sums, which are then rounded once: to a bfloat16 {@code c}, or to bfloat16 values in a float32
+     * one. Only where {@link #addsRowInProduct} says so.
+     */
+    static void intoPlusRowRoundedOnce(INDArray a, boolean transA, INDArray b, boolean transB, INDArray row, INDArray c) {
+        OneDnnMatmul.multiplyPlusRow(a, transA, b, transB, row, c, c.dataType() == DataType.FLOAT);
     }
 
     /**

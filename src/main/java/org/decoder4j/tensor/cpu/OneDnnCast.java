@@ -76,15 +76,23 @@ public final class OneDnnCast {
         }
         long n = x.length();
         long address = x.data().addressPointer().address();
-        CoreParallel.forRanges((int) n, SPLIT_ELEMENTS, (part, start, end) -> {
-            long buffer = ROUND_TRIP.get().address();
-            for (int from = start; from < end; from += ROUND_TRIP_ELEMENTS) {
-                int length = Math.min(ROUND_TRIP_ELEMENTS, end - from);
-                long at = address + (long) from * Float.BYTES;
-                reorder(length, true).execute(at, buffer);
-                reorder(length, false).execute(buffer, at);
-            }
-        });
+        CoreParallel.forRanges((int) n, SPLIT_ELEMENTS, (part, start, end) ->
+                roundInPlace(address + (long) start * Float.BYTES, end - start));
+    }
+
+    /**
+     * Rounds {@code length} float32 values from {@code address} in place to bfloat16 values, on this
+     * thread: for a product's part, rounded by the thread that wrote it while it is still in that
+     * core's cache.
+     */
+    static void roundInPlace(long address, long length) {
+        long buffer = ROUND_TRIP.get().address();
+        for (long from = 0; from < length; from += ROUND_TRIP_ELEMENTS) {
+            long piece = Math.min(ROUND_TRIP_ELEMENTS, length - from);
+            long at = address + from * Float.BYTES;
+            reorder(piece, true).execute(at, buffer);
+            reorder(piece, false).execute(buffer, at);
+        }
     }
 
     private static Reorder reorder(long length, boolean toBfloat16) {

@@ -1,5 +1,6 @@
 package org.decoder4j.tensor.cpu;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
@@ -46,6 +47,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (and oneDNN repacks in each part) is the smaller one. A bfloat16 result is written in parts of
  * at most {@link #LOW_RESULT_PART} elements each: oneDNN's gemm kernels sum it in a float32 buffer
  * the size of the part, which for the whole result would be as large as a float32 result.
+ *
+ * <p>For autocast, a product can also add a row to its float32 sums (a linear layer's bias, in the
+ * primitive, before the result is rounded to its type), and round a float32 result to bfloat16
+ * values, part by part where the parts are rows or matrices, each by the thread that just wrote it.
+ *
+ * <pre>{@code
+ * OneDnnMatmul.multiply(a, false, b, true, c, 1.0, 0.0);                 // c = a·bᵀ
+ * OneDnnMatmul.multiplyRoundedToBfloat16(a, false, b, false, c);         // c = a·b, bfloat16 values in float32
+ * OneDnnMatmul.multiplyPlusRow(x, false, w, true, bias, y, true);         // y = x·wᵀ + bias, rounded once
+ * }</pre>
  */
 public final class OneDnnMatmul {
 
@@ -75,14 +86,59 @@ public final class OneDnnMatmul {
      * @param c {@code [..., M, N]}, written in place; row- or column-major in its last two axes
      */
     public static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
+        multiply(a, transA, b, transB, null, c, alpha, beta, false);
+    }
+
+    /**
+     * {@code c = op(a)·op(b)} with float32 sums rounded to the values bfloat16 holds (to nearest,
+     * ties to even), kept in the dense float32 {@code c}: autocast's product for an op that reads
+     * float32. Each part of the product is rounded by the thread that wrote it, right after,
+     * instead of in a second pass split across cores.
+     *
+     * @param a {@code [..., M, K]}, or {@code [..., K, M]} when {@code transA}
+     * @param b {@code [..., K, N]}, or {@code [..., N, K]} when {@code transB}
+     * @param c {@code [..., M, N]}, dense float32 in C order, written in place
+     */
+    public static void multiplyRoundedToBfloat16(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c) {
+        if (!FloatMemory.isDenseFloatOfAnyLength(c)) {
+            throw new IllegalArgumentException("a product rounded in parts needs a dense float32 result, got "
+                    + c.shapeInfoToString());
+        }
+        multiply(a, transA, b, transB, null, c, 1.0, 0.0, true);
+    }
+
+    /**
+     * A linear layer's {@code c = a·op(b) + bias}, the bias added to each row's float32 sums before
+     * they are rounded once to {@code c}'s type: a bfloat16 {@code c}, or with
+     * {@code roundToBfloat16} a dense float32 one holding bfloat16 values, or else plain float32 sums.
+     *
+     * @param a    {@code [M, K]}, or {@code [K, M]} when {@code transA}
+     * @param b    {@code [K, N]}, or {@code [N, K]} when {@code transB}
+     * @param bias {@code [N]}, dense float32
+     * @param c    {@code [M, N]}, C order, written in place
+     */
+    public static void multiplyPlusRow(INDArray a, boolean transA, INDArray b, boolean transB, INDArray bias, INDArray c,
+                                       boolean roundToBfloat16) {
+        if (c.rank() != 2 || !FloatMemory.isDense(c) || bias.length() != c.size(1)
+                || !FloatMemory.isDenseFloatOfAnyLength(bias)
+                || roundToBfloat16 && c.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("a product plus a row needs a dense [M, N] result and a dense float32 [N] "
+                    + "row, got " + c.shapeInfoToString() + " and " + bias.shapeInfoToString());
+        }
+        multiply(a, transA, b, transB, bias, c, 1.0, 0.0, roundToBfloat16);
+    }
+
+    private static void multiply(INDArray a, boolean transA, INDArray b, boolean transB, INDArray bias, INDArray c,
+                                 double alpha, double beta, boolean round) {
         int r = c.rank();
         ProductOperands operands = ProductOperands.of(a, transA, b, transB, c);
         int m = operands.m();
         int n = operands.n();
         int k = operands.k();
         long[] batch = Arrays.copyOf(c.shape(), r - 2);
-        Product product = new Product(operands.a(), operands.b(), operands.c(), batch, m, n, k, (float) alpha,
-                (float) beta);
+        Product product = new Product(operands.a(), operands.b(), operands.c(), bias == null ? 0
+                : bias.data().addressPointer().address(), batch, m, n, k, (float) alpha, (float) beta);
+        long cAddress = operands.c().address();
         double flopsPerMatrix = 2.0 * m * n * k;
         int splitAxis = firstLongAxis(batch);
         if (splitAxis >= 0) {
@@ -91,8 +147,13 @@ public final class OneDnnMatmul {
                 matricesPerIndex *= i == splitAxis ? 1 : batch[i];
             }
             int minIndices = (int) Math.max(1, Math.ceil(SPLIT_FLOPS / Math.max(1, flopsPerMatrix * matricesPerIndex)));
-            CoreParallel.forRanges((int) batch[splitAxis], minIndices,
-                    (part, from, to) -> product.run(splitAxis, from, to, 0, m, 0, n));
+            long perIndex = round ? c.stride(splitAxis) : 0;                   // dense: indices [from, to) are one run
+            CoreParallel.forRanges((int) batch[splitAxis], minIndices, (part, from, to) -> {
+                product.run(splitAxis, from, to, 0, m, 0, n);
+                if (round) {
+                    OneDnnCast.roundInPlace(cAddress + from * perIndex * Float.BYTES, (to - from) * perIndex);
+                }
+            });
         } else if (m >= n) {
             // by rows of C: each part reads all of op(B), so split the longer side of C
             int minRows = (int) Math.max(1, Math.ceil(SPLIT_FLOPS / Math.max(1, flopsPerMatrix / Math.max(1, m))));
@@ -100,6 +161,9 @@ public final class OneDnnMatmul {
             CoreParallel.forRanges(m, minRows, (part, from, to) -> {
                 for (int first = from; first < to; first += step) {
                     product.run(-1, 0, 0, first, Math.min(to, first + step), 0, n);
+                }
+                if (round) {
+                    OneDnnCast.roundInPlace(cAddress + (long) from * n * Float.BYTES, (long) (to - from) * n);
                 }
             });
         } else {
@@ -111,6 +175,9 @@ public final class OneDnnMatmul {
                     product.run(-1, 0, 0, 0, m, first, Math.min(to, first + step));
                 }
             });
+            if (round) {
+                OneDnnCast.roundToBfloat16InPlace(c);       // a part's columns are strided: rounded whole, after
+            }
         }
     }
 
@@ -134,8 +201,8 @@ public final class OneDnnMatmul {
     }
 
     /** One product's operands and sizes, and how to run a part of it. */
-    private record Product(MatrixOperand a, MatrixOperand b, MatrixOperand c, long[] batch, int m, int n, int k,
-                           float alpha, float beta) {
+    private record Product(MatrixOperand a, MatrixOperand b, MatrixOperand c, long biasAddress, long[] batch, int m,
+                           int n, int k, float alpha, float beta) {
 
         /**
          * Runs indices {@code [from, to)} of batch axis {@code axis} (all of it when {@code axis < 0}),
@@ -170,11 +237,12 @@ public final class OneDnnMatmul {
                 dstOffset += from * dstStrides[axis];
             }
             Layout layout = new Layout(type(a.array), type(c.array), srcDims, srcStrides, weightDims, weightStrides,
-                    dstDims, dstStrides, alpha, beta);
+                    dstDims, dstStrides, alpha, beta, biasAddress != 0);
             Kernel kernel = KERNELS.get().computeIfAbsent(layout, Kernel::create);
             kernel.execute(a.address() + srcOffset * a.array.dataType().width(),
                     b.address() + weightOffset * b.array.dataType().width(),
-                    c.address() + dstOffset * c.array.dataType().width());
+                    c.address() + dstOffset * c.array.dataType().width(),
+                    biasAddress + (long) colFrom * Float.BYTES);
         }
 
         /** Strides of all axes of op(x) as oneDNN reads it: batch axes from the array, then the matrix's. */
@@ -192,14 +260,15 @@ public final class OneDnnMatmul {
         }
     }
 
-    /** Everything a primitive is specialised for: types, dimensions, strides and the two scalars. */
+    /** Everything a primitive is specialised for: types, dimensions, strides, the two scalars, a bias row or none. */
     private record Layout(int operandType, int resultType, long[] srcDims, long[] srcStrides, long[] weightDims,
-                          long[] weightStrides, long[] dstDims, long[] dstStrides, float alpha, float beta) {
+                          long[] weightStrides, long[] dstDims, long[] dstStrides, float alpha, float beta,
+                          boolean bias) {
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Layout l && operandType == l.operandType && resultType == l.resultType
-                    && alpha == l.alpha && beta == l.beta
+                    && alpha == l.alpha && beta == l.beta && bias == l.bias
                     && Arrays.equals(srcDims, l.srcDims) && Arrays.equals(srcStrides, l.srcStrides)
                     && Arrays.equals(weightDims, l.weightDims) && Arrays.equals(weightStrides, l.weightStrides)
                     && Arrays.equals(dstDims, l.dstDims) && Arrays.equals(dstStrides, l.dstStrides);
@@ -207,7 +276,7 @@ public final class OneDnnMatmul {
 
         @Override
         public int hashCode() {
-            int h = 31 * operandType + resultType;
+            int h = 31 * operandType + resultType + (bias ? 17 : 0);
             h = 31 * h + Float.hashCode(alpha) * 7 + Float.hashCode(beta);
             h = 31 * h + Arrays.hashCode(srcDims);
             h = 31 * h + Arrays.hashCode(srcStrides);
@@ -220,14 +289,16 @@ public final class OneDnnMatmul {
 
     /** A compiled primitive with its memory objects, re-pointed at new arrays on every call. */
     private record Kernel(dnnl_primitive primitive, dnnl_memory src, dnnl_memory weights, dnnl_memory dst,
-                          dnnl_exec_arg_t args, OneDnn.Address address) {
+                          dnnl_memory bias, dnnl_exec_arg_t args, OneDnn.Address address) {
 
         static Kernel create(Layout l) {
             dnnl_memory_desc_t srcDesc = desc(l.srcDims, l.operandType, l.srcStrides);
             dnnl_memory_desc_t weightDesc = desc(l.weightDims, l.operandType, l.weightStrides);
             dnnl_memory_desc_t dstDesc = desc(l.dstDims, l.resultType, l.dstStrides);
+            long columns = l.dstDims[l.dstDims.length - 1];
+            dnnl_memory_desc_t biasDesc = l.bias ? desc(new long[] {1, columns}, dnnl_f32, new long[] {columns, 1}) : null;
             dnnl_matmul_desc_t matmul = new dnnl_matmul_desc_t();
-            OneDnn.check(dnnl_matmul_desc_init(matmul, srcDesc, weightDesc, null, dstDesc), "matmul_desc_init");
+            OneDnn.check(dnnl_matmul_desc_init(matmul, srcDesc, weightDesc, biasDesc, dstDesc), "matmul_desc_init");
             dnnl_primitive_attr attr = new dnnl_primitive_attr();
             OneDnn.check(dnnl_primitive_attr_create(attr), "primitive_attr_create");
             if (l.alpha != 1f) {
@@ -248,19 +319,26 @@ public final class OneDnnMatmul {
             dnnl_memory src = memory(srcDesc, placeholder);
             dnnl_memory weights = memory(weightDesc, placeholder);
             dnnl_memory dst = memory(dstDesc, placeholder);
-            dnnl_exec_arg_t args = new dnnl_exec_arg_t(3);
+            dnnl_memory bias = l.bias ? memory(biasDesc, placeholder) : null;
+            dnnl_exec_arg_t args = new dnnl_exec_arg_t(l.bias ? 4 : 3);
             args.position(0).arg(DNNL_ARG_SRC).memory(src);
             args.position(1).arg(DNNL_ARG_WEIGHTS).memory(weights);
             args.position(2).arg(DNNL_ARG_DST).memory(dst);
+            if (l.bias) {
+                args.position(3).arg(DNNL_ARG_BIAS).memory(bias);
+            }
             args.position(0);
-            return new Kernel(primitive, src, weights, dst, args, placeholder);
+            return new Kernel(primitive, src, weights, dst, bias, args, placeholder);
         }
 
-        void execute(long srcAddress, long weightAddress, long dstAddress) {
+        void execute(long srcAddress, long weightAddress, long dstAddress, long biasAddress) {
             OneDnn.check(dnnl_memory_set_data_handle(src, address.at(srcAddress)), "memory_set_data_handle");
             OneDnn.check(dnnl_memory_set_data_handle(weights, address.at(weightAddress)), "memory_set_data_handle");
             OneDnn.check(dnnl_memory_set_data_handle(dst, address.at(dstAddress)), "memory_set_data_handle");
-            OneDnn.check(dnnl_primitive_execute(primitive, OneDnn.stream(), 3, args), "matmul execute");
+            if (bias != null) {
+                OneDnn.check(dnnl_memory_set_data_handle(bias, address.at(biasAddress)), "memory_set_data_handle");
+            }
+            OneDnn.check(dnnl_primitive_execute(primitive, OneDnn.stream(), bias != null ? 4 : 3, args), "matmul execute");
         }
 
         private static dnnl_memory_desc_t desc(long[] dims, int type, long[] strides) {

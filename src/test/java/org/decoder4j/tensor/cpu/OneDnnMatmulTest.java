@@ -153,6 +153,88 @@ class OneDnnMatmulTest {
     }
 
     @Test
+    void aProductRoundedInPartsEqualsTheProductRoundedAfter() {
+        assumeTrue(OneDnn.hasNativeBfloat16(), "no native bfloat16 on this processor");
+        Nd4j.getRandom().setSeed(17);
+        // split by rows (tall, each part more than one rounding piece), by columns (wide: rounded
+        // whole after), by matrices (batched), alone (small), and every transpose
+        int[][] mkns = {{2000, 96, 200}, {150, 96, 900}, {3, 8, 5}, {4, 16, 300_000}};
+        for (int[] mkn : mkns) {
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    int m = mkn[0];
+                    int k = mkn[1];
+                    int n = mkn[2];
+                    INDArray a = (transA ? Nd4j.randn(DataType.FLOAT, k, m) : Nd4j.randn(DataType.FLOAT, m, k))
+                            .castTo(DataType.BFLOAT16);
+                    INDArray b = (transB ? Nd4j.randn(DataType.FLOAT, n, k) : Nd4j.randn(DataType.FLOAT, k, n))
+                            .castTo(DataType.BFLOAT16);
+                    assertRoundedInPartsAsAfter(a, transA, b, transB, m + "x" + k + "x" + n + " " + transA + transB);
+                }
+            }
+        }
+        INDArray q = Nd4j.randn(DataType.FLOAT, 6, 4, 64, 32).castTo(DataType.BFLOAT16);
+        INDArray kv = Nd4j.randn(DataType.FLOAT, 6, 4, 64, 32).castTo(DataType.BFLOAT16);
+        assertRoundedInPartsAsAfter(q, false, kv, true, "batched");
+        assertThrows(IllegalArgumentException.class, () -> OneDnnMatmul.multiplyRoundedToBfloat16(q, false, kv, true,
+                Nd4j.createUninitialized(DataType.FLOAT, 6, 4, 64, 64).permute(0, 1, 3, 2)));
+    }
+
+    @Test
+    void aRowAddedInTheProductEqualsTheRowAddedAfterIt() {
+        assumeTrue(OneDnn.hasNativeBfloat16(), "no native bfloat16 on this processor");
+        Nd4j.getRandom().setSeed(18);
+        // split by rows, by columns (each part takes its columns of the row), and alone; long sums
+        // (k = 3072, summed in several blocks) as in a feed-forward layer's second product
+        for (int[] mkn : new int[][] {{600, 96, 200}, {150, 3072, 900}, {3, 8, 5}}) {
+            int m = mkn[0];
+            int k = mkn[1];
+            int n = mkn[2];
+            INDArray x = Nd4j.randn(DataType.FLOAT, m, k).castTo(DataType.BFLOAT16);
+            INDArray w = Nd4j.randn(DataType.FLOAT, n, k).castTo(DataType.BFLOAT16);
+            INDArray row = Nd4j.randn(DataType.FLOAT, n).muli(4);
+            String what = m + "x" + k + "x" + n;
+            INDArray sums = Nd4j.createUninitialized(DataType.FLOAT, m, n);
+            OneDnnMatmul.multiply(x, false, w, true, sums, 1.0, 0.0);
+            sums.addiRowVector(row);                                            // float32 sums + row, then one rounding
+
+            INDArray plain = Nd4j.createUninitialized(DataType.FLOAT, m, n);
+            OneDnnMatmul.multiplyPlusRow(x, false, w, true, row, plain, false);
+            assertArrayEquals(sums.data().asFloat(), plain.data().asFloat(), what + ": float32");
+
+            INDArray rounded = Nd4j.createUninitialized(DataType.FLOAT, m, n);
+            OneDnnMatmul.multiplyPlusRow(x, false, w, true, row, rounded, true);
+            INDArray expected = sums.dup();
+            OneDnnCast.roundToBfloat16InPlace(expected);
+            assertArrayEquals(expected.data().asFloat(), rounded.data().asFloat(), what + ": bfloat16 values");
+
+            INDArray low = Nd4j.createUninitialized(DataType.BFLOAT16, m, n);
+            OneDnnMatmul.multiplyPlusRow(x, false, w, true, row, low, false);
+            assertArrayEquals(expected.data().asFloat(), low.castTo(DataType.FLOAT).data().asFloat(), what + ": bfloat16");
+        }
+        INDArray x = Nd4j.randn(DataType.FLOAT, 4, 8).castTo(DataType.BFLOAT16);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 5, 8).castTo(DataType.BFLOAT16);
+        assertThrows(IllegalArgumentException.class, () -> OneDnnMatmul.multiplyPlusRow(x, false, w, true,
+                Nd4j.zeros(DataType.FLOAT, 4), Nd4j.createUninitialized(DataType.FLOAT, 4, 5), false));
+        assertThrows(IllegalArgumentException.class, () -> OneDnnMatmul.multiplyPlusRow(x, false, w, true,
+                Nd4j.zeros(DataType.FLOAT, 5), Nd4j.createUninitialized(DataType.BFLOAT16, 4, 5), true));
+    }
+
+    private static void assertRoundedInPartsAsAfter(INDArray a, boolean transA, INDArray b, boolean transB, String what) {
+        int r = a.rank();
+        long[] shape = a.shape().clone();
+        shape[r - 2] = a.size(transA ? r - 1 : r - 2);
+        shape[r - 1] = b.size(transB ? r - 2 : r - 1);
+        INDArray after = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        OneDnnMatmul.multiply(a, transA, b, transB, after, 1.0, 0.0);
+        OneDnnCast.roundToBfloat16InPlace(after);
+        INDArray inParts = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        OneDnnMatmul.multiplyRoundedToBfloat16(a, transA, b, transB, inParts);
+        assertArrayEquals(after.data().asFloat(), inParts.data().asFloat(), what);     // bit for bit
+        assertEquals(after.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT), inParts, what + ": bfloat16 values");
+    }
+
+    @Test
     void bfloat16ConversionRoundsAsNd4jsCast() {
         // ties, values between bfloat16 neighbours, signs, tiny and huge magnitudes, infinities
         float[] values = {1.00390625f, 1.01171875f, -1.00390625f, 1.0039063f, 3.1415927f, -2.7182817f, 1e-30f, 3e38f,
