@@ -64,6 +64,7 @@ public class OpBenchmarks {
     private Optimizer adamw;
     private Tensor gpt2Input;     // [1024, 768]
     private Tensor gpt2Weight;    // [3072, 768]
+    private Tensor gpt2Bias;      // [3072]
     private KvCache cache;        // the recipe model's, batch 1
 
     private static Tensor parameter(long... shape) {
@@ -93,6 +94,7 @@ public class OpBenchmarks {
         }
         gpt2Input = parameter(1024, 768);
         gpt2Weight = parameter(3072, 768);
+        gpt2Bias = parameter(3072);
         cache = KvCache.forModel(model, 1);
     }
 
@@ -154,6 +156,15 @@ public class OpBenchmarks {
         try (MemoryScope scope = MemoryScope.open();
              Autocast autocast = Autocast.open(DataType.BFLOAT16, List.of(gpt2Weight))) {
             LinearOp.apply(gpt2Input, gpt2Weight, null);
+        }
+    }
+
+    /** The same with the layer's bias, which oneDNN adds to the float32 sums before rounding once. */
+    @Benchmark
+    public void gpt2SmallMlpLinearForwardBfloat16() {
+        try (MemoryScope scope = MemoryScope.open();
+             Autocast autocast = Autocast.open(DataType.BFLOAT16, List.of(gpt2Weight, gpt2Bias))) {
+            LinearOp.apply(gpt2Input, gpt2Weight, gpt2Bias);
         }
     }
 
