@@ -92,8 +92,9 @@ public final class OneDnnMatmul {
     /**
      * {@code c = op(a)·op(b)} with float32 sums rounded to the values bfloat16 holds (to nearest,
      * ties to even), kept in the dense float32 {@code c}: autocast's product for an op that reads
-     * float32. Each part of the product is rounded by the thread that wrote it, right after,
-     * instead of in a second pass split across cores.
+     * float32. Where the product is split by rows or by matrices, each part is rounded by the
+     * thread that wrote it, right after, instead of in a second pass split across cores; a product
+     * split by columns is rounded whole after (its parts are strided).
      *
      * @param a {@code [..., M, K]}, or {@code [..., K, M]} when {@code transA}
      * @param b {@code [..., K, N]}, or {@code [..., N, K]} when {@code transB}
