@@ -148,7 +148,7 @@ public final class Autocast implements AutoCloseable {
     INDArray product(INDArray a, boolean transA, INDArray b, boolean transB) {
         if (nativeKernels) {
             INDArray c = Nd4j.createUninitialized(DataType.FLOAT, MatMul.resultShape(a, transA, b, transB));
-            MatMul.intoRoundedToBfloat16(operand(a), transA, operand(b), transB, c);
+            productInto(a, transA, b, transB, c, c);                          // rounded in the product's parts
             return c;
         }
         return roundInPlace(unroundedProduct(a, transA, b, transB));

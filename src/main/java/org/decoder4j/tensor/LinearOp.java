@@ -54,14 +54,14 @@ public final class LinearOp {
         INDArray x2 = x.value().reshape('c', rows, in);                         // (N, in)
         INDArray w = weight.value();
         INDArray y;
-        if (bias != null && Autocast.current() == null && MatMul.hasKernel(x2.dataType(), w.dataType(), DataType.FLOAT)
+        Autocast scope = Autocast.current();
+        if (bias != null && scope == null && MatMul.hasKernel(x2.dataType(), w.dataType(), DataType.FLOAT)
                 && FloatMemory.isDenseFloat(bias.value()) && FloatMemory.isDenseFloat(w)
                 && FloatMemory.fitsOneBuffer(rows * out)) {
             y = biasRows(bias.value(), (int) rows);                             // (N, out), each row b
             MatMul.into(x2, false, w, true, y, 1.0, 1.0);                       // y = x·Wᵀ + b in one call
-        } else if (bias != null && Autocast.current() != null
-                && Autocast.current().addsRowInProduct(x2, w, bias.value())) {
-            y = Autocast.current().productPlusRow(x2, w, bias.value(), Autocast.keepsLow(readers));  // (N, out)
+        } else if (bias != null && scope != null && scope.addsRowInProduct(x2, w, bias.value())) {
+            y = scope.productPlusRow(x2, w, bias.value(), Autocast.keepsLow(readers));  // (N, out)
         } else {
             y = Autocast.output(readers, new long[] {rows, out},
                     () -> productPlusBias(x2, w, bias, Autocast.keepsLow(readers)));
